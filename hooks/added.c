@@ -1,0 +1,2 @@
+/* added.c — placeholder until the module lands. */
+#include "linkgate/common.h"

@@ -1,0 +1,2 @@
+/* commit.c — placeholder until the module lands. */
+#include "linkgate/common.h"

@@ -1,0 +1,2 @@
+/* directive.c — placeholder until the module lands. */
+#include "linkgate/common.h"

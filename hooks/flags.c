@@ -1,0 +1,2 @@
+/* flags.c — placeholder until the module lands. */
+#include "linkgate/common.h"

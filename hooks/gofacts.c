@@ -1,0 +1,2 @@
+/* gofacts.c — placeholder until the module lands. */
+#include "linkgate/common.h"

@@ -1,0 +1,2 @@
+/* golex.c — placeholder until the module lands. */
+#include "linkgate/common.h"

@@ -1,0 +1,2 @@
+/* hook.c — placeholder until the module lands. */
+#include "linkgate/common.h"

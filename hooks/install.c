@@ -1,0 +1,2 @@
+/* install.c — placeholder until the module lands. */
+#include "linkgate/common.h"

@@ -1,0 +1,2 @@
+/* push.c — placeholder until the module lands. */
+#include "linkgate/common.h"

@@ -1,0 +1,2 @@
+/* repo.c — placeholder until the module lands. */
+#include "linkgate/common.h"

@@ -1,0 +1,2 @@
+/* walk.c — placeholder until the module lands. */
+#include "linkgate/common.h"

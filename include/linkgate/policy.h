@@ -1,0 +1,34 @@
+/*
+ * policy.h — running the configured Lua policies over findings.
+ *
+ * lg_policy_new() creates one sandboxed Lua state (see sandbox.h), loads and
+ * compiles every policy of cfg->policies once (builtin:default from the
+ * embedded source), each in its own environment, and collects the rules they
+ * register. lg_policy_eval() runs every rule whose `on` matches a finding's
+ * kind and whose effective setting (cfg->rules overrides) is not off, and
+ * records each failure in the verdict with its rule id, severity, message
+ * and hint.
+ *
+ * Errors (a policy that does not compile, raises, exceeds memory or
+ * instruction limits, or passes the deadline) return a negative code with a
+ * message naming the policy file, line and limit; they never become "pass".
+ */
+#ifndef LINKGATE_POLICY_H
+#define LINKGATE_POLICY_H
+
+#include "linkgate/common.h"
+#include "linkgate/config.h"
+#include "linkgate/finding.h"
+#include "linkgate/push.h"
+#include "linkgate/verdict.h"
+
+struct lg_policy;
+
+/* Returns 0 or LG_ECONFIG (a policy does not load) / LG_ERROR / LG_ELIMIT. */
+int lg_policy_new(struct lg_policy **out, const struct lg_config *cfg);
+/* now: epoch seconds that lg.now() returns. push may be NULL (check). */
+int lg_policy_eval(struct lg_policy *p, struct lg_verdict *vd, const struct lg_findings *findings,
+		   const struct lg_push *push, int64_t now);
+void lg_policy_free(struct lg_policy *p);
+
+#endif

@@ -1,0 +1,2 @@
+/* api.c — placeholder until the module lands. */
+#include "linkgate/common.h"

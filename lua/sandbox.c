@@ -1,0 +1,2 @@
+/* sandbox.c — placeholder until the module lands. */
+#include "linkgate/common.h"

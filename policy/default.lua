@@ -1,0 +1,2 @@
+-- linkgate default policy (placeholder)
+local lg = require "linkgate"

@@ -1,0 +1,2 @@
+/* glob.c — placeholder until the module lands. */
+#include "linkgate/common.h"

@@ -1,0 +1,2 @@
+/* report.c — placeholder until the module lands. */
+#include "linkgate/common.h"

@@ -1,0 +1,2 @@
+/* trailers.c — placeholder until the module lands. */
+#include "linkgate/common.h"
