@@ -52,6 +52,8 @@ int lg_error_exit_status(int code)
 	switch (code) {
 	case LG_OK:
 		return LG_EXIT_ACCEPT;
+	case LG_EREFUSED:
+		return LG_EXIT_POLICY;
 	case LG_ECONFIG:
 	case LG_EUSAGE:
 		return LG_EXIT_CONFIG;

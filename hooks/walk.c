@@ -1,2 +1,369 @@
-/* walk.c — placeholder until the module lands. */
-#include "linkgate/common.h"
+/* walk.c — the commit set of a push (see walk.h). */
+#include "linkgate/walk.h"
+#include "linkgate/buf.h"
+#include "linkgate/deadline.h"
+#include "linkgate/error.h"
+#include "linkgate/glob.h"
+#include "linkgate/trailers.h"
+
+void lg_commitset_init(struct lg_commitset *s)
+{
+	memset(s, 0, sizeof(*s));
+	lg_oidmap_init(&s->index);
+}
+
+void lg_commitset_release(struct lg_commitset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->v[i].parents);
+		lg_commit_info_release(&s->v[i].info);
+	}
+	free(s->v);
+	lg_oidmap_release(&s->index);
+	lg_commitset_init(s);
+}
+
+/* Namespaces git hosting platforms write themselves; never known history,
+ * whatever refs.include says. */
+static const char *const platform_namespaces[] = {
+	"refs/pull/", "refs/merge-requests/", "refs/keep-around/", "refs/for/", "refs/changes/",
+};
+
+bool lg_walk_ref_protected(const struct lg_config *cfg, const char *ref)
+{
+	size_t i;
+
+	for (i = 0; i < LG_ARRAY_SIZE(platform_namespaces); i++)
+		if (!strncmp(ref, platform_namespaces[i], strlen(platform_namespaces[i])))
+			return false;
+	return lg_glob_match_any(cfg->refs_include.v, cfg->refs_include.n, ref) &&
+	       !lg_glob_match_any(cfg->refs_exclude.v, cfg->refs_exclude.n, ref);
+}
+
+int lg_walk_known_from_refs(git_oid **out, size_t *nout, git_repository *repo, const struct lg_config *cfg)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_oid *v = NULL;
+	size_t n = 0, alloc = 0;
+	int err = 0, rc;
+
+	*out = NULL;
+	*nout = 0;
+	if (git_reference_iterator_new(&it, repo) < 0)
+		return lg_error_set_git(LG_ERROR, "cannot list the repository's refs");
+	while ((rc = git_reference_next(&ref, it)) == 0) {
+		git_object *obj = NULL;
+
+		if (lg_walk_ref_protected(cfg, git_reference_name(ref)) &&
+		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+			v = lg_xgrow(v, sizeof(*v), n + 1, &alloc);
+			v[n++] = *git_object_id(obj);
+		}
+		/* A protected ref that does not peel to a commit (a tag of a
+		 * tree, a dangling symref) hides nothing: less is known, more is
+		 * checked. */
+		git_object_free(obj);
+		git_reference_free(ref);
+		ref = NULL;
+		if ((err = lg_deadline_check()) < 0)
+			break;
+	}
+	if (!err && rc != GIT_ITEROVER)
+		err = lg_error_set_git(LG_ERROR, "cannot list the repository's refs");
+	git_reference_iterator_free(it);
+	if (err < 0) {
+		free(v);
+		return err;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+int lg_walk_known_from_remote(git_oid **out, size_t *nout, git_repository *repo, const struct lg_config *cfg,
+			      const char *remote)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	struct lg_buf prefix = LG_BUF_INIT, mapped = LG_BUF_INIT;
+	git_oid *v = NULL;
+	size_t n = 0, alloc = 0;
+	int err = 0, rc;
+
+	*out = NULL;
+	*nout = 0;
+	lg_buf_printf(&prefix, "refs/remotes/%s/", remote);
+	if (git_reference_iterator_new(&it, repo) < 0)
+		return lg_error_set_git(LG_ERROR, "cannot list the repository's refs");
+	while ((rc = git_reference_next(&ref, it)) == 0) {
+		const char *name = git_reference_name(ref);
+		git_object *obj = NULL;
+
+		lg_buf_clear(&mapped);
+		if (!strncmp(name, prefix.ptr, prefix.len) && strcmp(name + prefix.len, "HEAD")) {
+			lg_buf_puts(&mapped, "refs/heads/");
+			lg_buf_puts(&mapped, name + prefix.len);
+		} else if (!strncmp(name, "refs/tags/", 10)) {
+			lg_buf_puts(&mapped, name);
+		}
+		if (mapped.len && lg_walk_ref_protected(cfg, mapped.ptr) &&
+		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+			v = lg_xgrow(v, sizeof(*v), n + 1, &alloc);
+			v[n++] = *git_object_id(obj);
+		}
+		git_object_free(obj);
+		git_reference_free(ref);
+		ref = NULL;
+	}
+	if (rc != GIT_ITEROVER)
+		err = lg_error_set_git(LG_ERROR, "cannot list the repository's refs");
+	git_reference_iterator_free(it);
+	lg_buf_release(&prefix);
+	lg_buf_release(&mapped);
+	if (err < 0) {
+		free(v);
+		return err;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+int lg_walk_peel_tip(git_oid *out, git_repository *repo, const struct lg_ref_update *u)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	git_oid id;
+	int err = 0;
+
+	if (git_oid_fromstr(&id, u->new_id) < 0 || git_object_lookup(&obj, repo, &id, GIT_OBJECT_ANY) < 0)
+		return lg_error_set(LG_ENOTFOUND, "pushed object %s for %s cannot be read", u->new_id, u->ref);
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_object *target = NULL;
+		const char *what = git_object_type2string(git_object_type(obj));
+
+		if (git_object_type(obj) == GIT_OBJECT_TAG && git_object_peel(&target, obj, GIT_OBJECT_ANY) == 0)
+			what = git_object_type2string(git_object_type(target));
+		git_object_free(target);
+		err = lg_error_set(LG_EREFUSED, "%s points at a %s, not a commit; only commits can be pushed to it", u->ref,
+				   what);
+		goto done;
+	}
+	*out = *git_object_id(peeled);
+done:
+	git_object_free(peeled);
+	git_object_free(obj);
+	return err;
+}
+
+static size_t add_node(struct lg_commitset *s, const git_oid *oid)
+{
+	struct lg_commit_node *n;
+
+	s->v = lg_xgrow(s->v, sizeof(*s->v), s->n + 1, &s->alloc);
+	n = &s->v[s->n];
+	memset(n, 0, sizeof(*n));
+	n->oid = *oid;
+	lg_oidmap_put(&s->index, oid, s->n);
+	return s->n++;
+}
+
+int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid *tips, const char *const *refs,
+		    size_t ntips, const git_oid *known, size_t nknown, long max_commits)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	size_t first = s->n, i, *stack = NULL, nstack = 0, stackalloc = 0;
+	int err = 0, rc;
+
+	if (!ntips)
+		return 0;
+	if (git_revwalk_new(&walk, repo) < 0)
+		return lg_error_set_git(LG_ERROR, "cannot walk the history");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	for (i = 0; i < ntips; i++) {
+		if (git_revwalk_push(walk, &tips[i]) < 0) {
+			err = lg_error_set_git(LG_ENOTFOUND, "cannot walk from a pushed commit");
+			goto done;
+		}
+	}
+	for (i = 0; i < nknown; i++) {
+		if (git_revwalk_hide(walk, &known[i]) < 0) {
+			err = lg_error_set_git(LG_ENOTFOUND, "cannot read the commit of a protected ref");
+			goto done;
+		}
+	}
+	/* Commits already in the set (from an earlier call) are hidden too. */
+	for (i = 0; i < first; i++)
+		git_revwalk_hide(walk, &s->v[i].oid);
+
+	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+		size_t idx, k;
+
+		if ((err = lg_deadline_check()) < 0)
+			goto done;
+		if (max_commits > 0 && s->n >= (size_t)max_commits) {
+			err = lg_error_set(LG_ELIMIT, "the push adds more than %ld commits (limits.max_commits)", max_commits);
+			goto done;
+		}
+		if (git_commit_lookup(&c, repo, &oid) < 0) {
+			err = lg_error_set_git(LG_ENOTFOUND, "cannot read a pushed commit");
+			goto done;
+		}
+		idx = add_node(s, &oid);
+		s->v[idx].nparents_all = git_commit_parentcount(c);
+		for (k = 0; k < s->v[idx].nparents_all; k++) {
+			size_t p;
+
+			/* Reverse topological order: parents in the set came first. */
+			if (lg_oidmap_get(&s->index, git_commit_parent_id(c, (unsigned)k), &p) && p >= first) {
+				s->v[idx].parents = lg_xrealloc(s->v[idx].parents, (s->v[idx].nparents + 1) * sizeof(size_t));
+				s->v[idx].parents[s->v[idx].nparents++] = p;
+			}
+		}
+		git_commit_free(c);
+	}
+	if (rc != GIT_ITEROVER) {
+		err = lg_error_set_git(LG_ERROR, "history walk failed");
+		goto done;
+	}
+
+	/* Attribute each new commit to the first update that reaches it. An
+	 * ancestor of an attributed commit was reached by the same update, so
+	 * the search stops at attributed commits. */
+	for (i = 0; i < ntips; i++) {
+		size_t t;
+
+		if (!lg_oidmap_get(&s->index, &tips[i], &t) || t < first || s->v[t].ref)
+			continue;
+		nstack = 0;
+		stack = lg_xgrow(stack, sizeof(*stack), 1, &stackalloc);
+		stack[nstack++] = t;
+		s->v[t].ref = refs[i];
+		while (nstack) {
+			struct lg_commit_node *n = &s->v[stack[--nstack]];
+			size_t k;
+
+			for (k = 0; k < n->nparents; k++) {
+				struct lg_commit_node *p = &s->v[n->parents[k]];
+
+				if (p->ref)
+					continue;
+				p->ref = refs[i];
+				stack = lg_xgrow(stack, sizeof(*stack), nstack + 1, &stackalloc);
+				stack[nstack++] = n->parents[k];
+			}
+		}
+	}
+done:
+	free(stack);
+	git_revwalk_free(walk);
+	return err;
+}
+
+static char *signature_text(const git_signature *sig)
+{
+	return lg_xasprintf("%s <%s>", sig->name ? sig->name : "", sig->email ? sig->email : "");
+}
+
+int lg_commit_info_load(struct lg_commit_info *out, git_commit *commit)
+{
+	git_buf sig = { 0 };
+	const char *msg = git_commit_message_raw(commit);
+	const char *summary = git_commit_summary(commit);
+
+	memset(out, 0, sizeof(*out));
+	git_oid_tostr(out->id, sizeof(out->id), git_commit_id(commit));
+	out->message = lg_xstrdup(msg ? msg : "");
+	out->summary = lg_xstrdup(summary ? summary : "");
+	out->author = signature_text(git_commit_author(commit));
+	out->committer = signature_text(git_commit_committer(commit));
+	out->time = (int64_t)git_commit_time(commit);
+	lg_trailers_parse(&out->trailers, &out->ntrailers, out->message);
+	if (git_commit_header_field(&sig, commit, "gpgsig") == 0 ||
+	    git_commit_header_field(&sig, commit, "gpgsig-sha256") == 0)
+		out->signed_ = true;
+	git_buf_dispose(&sig);
+	return 0;
+}
+
+static void add_signoff(struct lg_commit_info *info, const char *value, const char *carrier)
+{
+	struct lg_signoff *so;
+
+	info->signoffs = lg_xrealloc(info->signoffs, (info->nsignoffs + 1) * sizeof(*info->signoffs));
+	so = &info->signoffs[info->nsignoffs++];
+	memset(so, 0, sizeof(*so));
+	so->value = lg_xstrdup(value);
+	so->commit_id = lg_xstrdup(carrier);
+}
+
+int lg_commitset_load_info(struct lg_commitset *s, git_repository *repo, const struct lg_config *cfg)
+{
+	size_t i, *stack = NULL, nstack, stackalloc = 0;
+	size_t *seen = NULL, stamp = 0;
+	int err = 0;
+
+	for (i = 0; i < s->n; i++) {
+		git_commit *c = NULL;
+
+		if (s->v[i].info.message)
+			continue;
+		if ((err = lg_deadline_check()) < 0)
+			goto done;
+		if (git_commit_lookup(&c, repo, &s->v[i].oid) < 0) {
+			err = lg_error_set_git(LG_ENOTFOUND, "cannot read a pushed commit");
+			goto done;
+		}
+		err = lg_commit_info_load(&s->v[i].info, c);
+		git_commit_free(c);
+		if (err < 0)
+			goto done;
+	}
+
+	/* Sign-off coverage: each commit carrying a sign-off trailer covers
+	 * itself and every commit of the set it reaches. seen[] holds the
+	 * stamp of the last walk that visited a commit, so each walk visits a
+	 * commit once. */
+	seen = lg_xcalloc(s->n ? s->n : 1, sizeof(*seen));
+	for (i = 0; i < s->n; i++) {
+		const struct lg_commit_info *ci = &s->v[i].info;
+		size_t t;
+
+		for (t = 0; t < ci->ntrailers; t++) {
+			const char *value = ci->trailers[t].value;
+
+			if (strcasecmp(ci->trailers[t].key, cfg->trailers.signoff))
+				continue;
+			stamp++;
+			nstack = 0;
+			stack = lg_xgrow(stack, sizeof(*stack), 1, &stackalloc);
+			stack[nstack++] = i;
+			seen[i] = stamp;
+			while (nstack) {
+				struct lg_commit_node *n = &s->v[stack[--nstack]];
+				size_t k;
+
+				add_signoff(&n->info, value, ci->id);
+				for (k = 0; k < n->nparents; k++) {
+					size_t p = n->parents[k];
+
+					if (seen[p] == stamp)
+						continue;
+					seen[p] = stamp;
+					stack = lg_xgrow(stack, sizeof(*stack), nstack + 1, &stackalloc);
+					stack[nstack++] = p;
+				}
+			}
+			if ((err = lg_deadline_check()) < 0)
+				goto done;
+		}
+	}
+done:
+	free(seen);
+	free(stack);
+	return err;
+}

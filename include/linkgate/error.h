@@ -9,8 +9,9 @@
  * escapes it anyway, but it is written to be shown as is.
  *
  * The code decides the exit status (see lg_error_exit_status()): policy
- * failures are not errors at all; configuration problems exit 2; everything
- * else, limits and timeouts included, exits 3.
+ * failures are not errors at all, and a refused ref update exits 1 like
+ * them; configuration problems exit 2; everything else, limits and
+ * timeouts included, exits 3.
  */
 #ifndef LINKGATE_ERROR_H
 #define LINKGATE_ERROR_H
@@ -27,6 +28,7 @@ enum lg_err {
 	LG_ENOTFOUND = -6,   /* an object or ref that must exist does not */
 	LG_EUNSUPPORTED = -7,/* a repository format libgit2 cannot read */
 	LG_EAUDIT = -8,      /* the audit log or metrics could not be written */
+	LG_EREFUSED = -9,    /* the push is refused outright (a ref to a tree, a denied delete) */
 };
 
 /* Sets the last error and returns code, so callers can `return lg_error_set(...)`. */
