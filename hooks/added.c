@@ -1,2 +1,779 @@
-/* added.c — placeholder until the module lands. */
-#include "linkgate/common.h"
+/* added.c — the findings a commit adds (see added.h). */
+#include "linkgate/added.h"
+#include "linkgate/buf.h"
+#include "linkgate/deadline.h"
+#include "linkgate/error.h"
+#include "linkgate/flags.h"
+#include "linkgate/glob.h"
+#include "linkgate/gofacts.h"
+#include "linkgate/oidmap.h"
+
+/* git's buffer_is_binary(): a NUL in the first 8000 bytes. */
+#define LG_BINARY_PROBE 8000
+
+enum {
+	BLOB_LN = 1,            /* holds "go:linkname" */
+	BLOB_FLAG = 2,          /* holds "checklinkname" */
+	BLOB_BINARY = 4,
+};
+
+struct blob_entry {
+	git_oid id;
+	unsigned bits;
+	struct lg_gofile *go;   /* lexed on first need */
+	struct lg_flag_hits *hits;
+};
+
+struct lg_added {
+	git_repository *repo;
+	const struct lg_config *cfg;
+	struct lg_flags *flags;
+	struct lg_oidmap index;
+	struct blob_entry *blobs;
+	size_t nblobs, alloc;
+	struct lg_buf key;      /* scratch */
+};
+
+/* One changed path against one parent; blob indices are into a->blobs. */
+struct change {
+	char *path;
+	bool go;                /* a .go file the go command builds */
+	long old_blob, new_blob; /* -1: side absent or not a readable file */
+};
+
+struct changes {
+	struct change *v;
+	size_t n, alloc;
+};
+
+/* One directive or flag occurrence on one side of a change. */
+struct occ {
+	char *key;
+	size_t change;
+	size_t item;            /* directive or hit index in the blob's analysis */
+	bool matched;
+};
+
+struct occs {
+	struct occ *v;
+	size_t n, alloc;
+};
+
+struct excess {
+	const char *key;
+	long n;
+};
+
+int lg_added_new(struct lg_added **out, git_repository *repo, const struct lg_config *cfg)
+{
+	struct lg_added *a = lg_xcalloc(1, sizeof(*a));
+	int err;
+
+	a->repo = repo;
+	a->cfg = cfg;
+	lg_oidmap_init(&a->index);
+	lg_buf_init(&a->key);
+	if ((err = lg_flags_new(&a->flags)) < 0) {
+		lg_added_free(a);
+		return err;
+	}
+	*out = a;
+	return 0;
+}
+
+void lg_added_free(struct lg_added *a)
+{
+	size_t i;
+
+	if (!a)
+		return;
+	for (i = 0; i < a->nblobs; i++) {
+		if (a->blobs[i].go) {
+			lg_gofile_release(a->blobs[i].go);
+			free(a->blobs[i].go);
+		}
+		if (a->blobs[i].hits) {
+			lg_flag_hits_release(a->blobs[i].hits);
+			free(a->blobs[i].hits);
+		}
+	}
+	free(a->blobs);
+	lg_oidmap_release(&a->index);
+	lg_flags_free(a->flags);
+	lg_buf_release(&a->key);
+	free(a);
+}
+
+bool lg_added_go_path_built(const char *path)
+{
+	const char *comp = path;
+	size_t len = strlen(path);
+
+	if (len < 3 || strcmp(path + len - 3, ".go"))
+		return false;
+	for (;;) {
+		const char *slash = strchr(comp, '/');
+		size_t n = slash ? (size_t)(slash - comp) : strlen(comp);
+
+		if (n && (comp[0] == '_' || comp[0] == '.'))
+			return false;
+		if (slash && n == 8 && !memcmp(comp, "testdata", 8))
+			return false;
+		if (!slash)
+			return true;
+		comp = slash + 1;
+	}
+}
+
+static bool path_excluded(const struct lg_added *a, const char *path)
+{
+	return lg_glob_match_any(a->cfg->paths_exclude.v, a->cfg->paths_exclude.n, path);
+}
+
+static int read_blob(git_blob **out, struct lg_added *a, const git_oid *id, const char *path)
+{
+	if (git_blob_lookup(out, a->repo, id) < 0)
+		return lg_error_set_git(LG_ENOTFOUND, path);
+	return 0;
+}
+
+/* The cache slot of a blob, reading it once to find the needles. */
+static int blob_slot(long *out, struct lg_added *a, const git_oid *id, const char *path)
+{
+	struct blob_entry *e;
+	git_blob *blob = NULL;
+	const char *data;
+	size_t size, val;
+	int err;
+
+	if (lg_oidmap_get(&a->index, id, &val)) {
+		*out = (long)val;
+		return 0;
+	}
+	if ((err = read_blob(&blob, a, id, path)) < 0)
+		return err;
+	data = git_blob_rawcontent(blob);
+	size = (size_t)git_blob_rawsize(blob);
+	a->blobs = lg_xgrow(a->blobs, sizeof(*a->blobs), a->nblobs + 1, &a->alloc);
+	e = &a->blobs[a->nblobs];
+	memset(e, 0, sizeof(*e));
+	e->id = *id;
+	if (memmem(data, size, LG_LINKNAME_NEEDLE, strlen(LG_LINKNAME_NEEDLE)))
+		e->bits |= BLOB_LN;
+	if (memmem(data, size, LG_FLAGS_NEEDLE, strlen(LG_FLAGS_NEEDLE)))
+		e->bits |= BLOB_FLAG;
+	if (memchr(data, '\0', size < LG_BINARY_PROBE ? size : LG_BINARY_PROBE))
+		e->bits |= BLOB_BINARY;
+	git_blob_free(blob);
+	/* A blob over the limit is still searched; it is refused only when it
+	 * holds a needle, since then it cannot be judged within the limit. */
+	if ((e->bits & (BLOB_LN | BLOB_FLAG)) && a->cfg->limits.max_blob_mb > 0 &&
+	    size > (size_t)a->cfg->limits.max_blob_mb * 1024 * 1024)
+		return lg_error_set(LG_ELIMIT, "%s: a %zu MiB file that mentions %s exceeds limits.max_blob_mb (%ld)", path,
+				    size >> 20, (e->bits & BLOB_LN) ? LG_LINKNAME_NEEDLE : LG_FLAGS_NEEDLE,
+				    a->cfg->limits.max_blob_mb);
+	lg_oidmap_put(&a->index, id, a->nblobs);
+	*out = (long)a->nblobs++;
+	return 0;
+}
+
+static int blob_go(struct lg_gofile **out, struct lg_added *a, long slot, const char *path)
+{
+	struct blob_entry *e = &a->blobs[slot];
+	git_blob *blob = NULL;
+	int err;
+
+	if (!e->go) {
+		if ((err = read_blob(&blob, a, &e->id, path)) < 0)
+			return err;
+		e->go = lg_xcalloc(1, sizeof(*e->go));
+		err = lg_gofile_analyze(e->go, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+		git_blob_free(blob);
+		if (err < 0)
+			return err;
+	}
+	*out = e->go;
+	return 0;
+}
+
+static int blob_hits(struct lg_flag_hits **out, struct lg_added *a, long slot, const char *path)
+{
+	struct blob_entry *e = &a->blobs[slot];
+	git_blob *blob = NULL;
+	int err;
+
+	if (!e->hits) {
+		if ((err = read_blob(&blob, a, &e->id, path)) < 0)
+			return err;
+		e->hits = lg_xcalloc(1, sizeof(*e->hits));
+		err = lg_flags_scan(a->flags, e->hits, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+		git_blob_free(blob);
+		if (err < 0)
+			return lg_error_set(err, "%s: %s", path, lg_error_last());
+	}
+	*out = e->hits;
+	return 0;
+}
+
+/*
+ * A symlinked .go file is built with its target's content. Resolves the
+ * link text against the link's directory inside tree; a target outside the
+ * tree, missing, or not a regular file gives -1 (nothing to analyse).
+ */
+static int resolve_link(long *slot, struct lg_added *a, git_tree *tree, const char *path, const git_oid *link_id)
+{
+	git_blob *blob = NULL;
+	git_tree_entry *te = NULL;
+	struct lg_buf target = LG_BUF_INIT;
+	const char *text, *slash;
+	size_t size, i, start;
+	char **parts = NULL;
+	size_t nparts = 0, alloc = 0;
+	int err = 0;
+
+	*slot = -1;
+	if ((err = read_blob(&blob, a, link_id, path)) < 0)
+		return err;
+	text = git_blob_rawcontent(blob);
+	size = (size_t)git_blob_rawsize(blob);
+	if (!size || text[0] == '/' || memchr(text, '\0', size))
+		goto done;
+	slash = strrchr(path, '/');
+	lg_buf_init(&target);
+	if (slash)
+		lg_buf_put(&target, path, (size_t)(slash - path + 1));
+	lg_buf_put(&target, text, size);
+	/* Normalise "." and ".." components; ".." above the root leaves the tree. */
+	for (i = 0, start = 0; i <= target.len; i++) {
+		if (i < target.len && target.ptr[i] != '/')
+			continue;
+		if (i - start == 0 || (i - start == 1 && target.ptr[start] == '.')) {
+		} else if (i - start == 2 && target.ptr[start] == '.' && target.ptr[start + 1] == '.') {
+			if (!nparts)
+				goto done;
+			free(parts[--nparts]);
+		} else {
+			parts = lg_xgrow(parts, sizeof(*parts), nparts + 1, &alloc);
+			parts[nparts++] = lg_xstrndup(target.ptr + start, i - start);
+		}
+		start = i + 1;
+	}
+	lg_buf_clear(&target);
+	for (i = 0; i < nparts; i++) {
+		if (i)
+			lg_buf_putc(&target, '/');
+		lg_buf_puts(&target, parts[i]);
+	}
+	if (nparts && git_tree_entry_bypath(&te, tree, target.ptr) == 0 &&
+	    (git_tree_entry_filemode(te) == GIT_FILEMODE_BLOB || git_tree_entry_filemode(te) == GIT_FILEMODE_BLOB_EXECUTABLE))
+		err = blob_slot(slot, a, git_tree_entry_id(te), path);
+done:
+	for (i = 0; i < nparts; i++)
+		free(parts[i]);
+	free(parts);
+	git_tree_entry_free(te);
+	lg_buf_release(&target);
+	git_blob_free(blob);
+	return err;
+}
+
+static bool mode_is_file(uint16_t mode)
+{
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+static int side_slot(long *slot, struct lg_added *a, git_tree *tree, const git_diff_file *f, bool go)
+{
+	*slot = -1;
+	if (!(f->flags & GIT_DIFF_FLAG_EXISTS))
+		return 0;
+	if (mode_is_file(f->mode))
+		return blob_slot(slot, a, &f->id, f->path);
+	if (f->mode == GIT_FILEMODE_LINK && go && tree)
+		return resolve_link(slot, a, tree, f->path, &f->id);
+	return 0; /* submodules, and symlinks that are not Go files */
+}
+
+static void changes_release(struct changes *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->v[i].path);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The paths that differ between parent_tree (NULL: the empty tree) and tree. */
+static int collect_changes(struct changes *out, struct lg_added *a, git_tree *parent_tree, git_tree *tree)
+{
+	git_diff *diff = NULL;
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	size_t i, n;
+	int err = 0;
+
+	/* Only ids are compared: no content is loaded and no rename detection
+	 * runs, since moves are handled by counting across files. */
+	opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+	if (git_diff_tree_to_tree(&diff, a->repo, parent_tree, tree, &opts) < 0)
+		return lg_error_set_git(LG_ERROR, "cannot compare trees");
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		struct change *c;
+
+		if ((err = lg_deadline_check()) < 0)
+			break;
+		if (path_excluded(a, path))
+			continue;
+		out->v = lg_xgrow(out->v, sizeof(*out->v), out->n + 1, &out->alloc);
+		c = &out->v[out->n];
+		c->path = lg_xstrdup(path);
+		c->go = lg_added_go_path_built(path);
+		if ((err = side_slot(&c->new_blob, a, tree, &d->new_file, c->go)) < 0 ||
+		    (err = side_slot(&c->old_blob, a, parent_tree, &d->old_file, c->go)) < 0) {
+			free(c->path);
+			break;
+		}
+		out->n++;
+	}
+	git_diff_free(diff);
+	return err;
+}
+
+static bool slot_has(const struct lg_added *a, long slot, unsigned bit, bool text_only)
+{
+	if (slot < 0 || !(a->blobs[slot].bits & bit))
+		return false;
+	return !(text_only && (a->blobs[slot].bits & BLOB_BINARY));
+}
+
+/* Whether any new side of these changes can hold a finding of the kind. */
+static bool may_add(const struct lg_added *a, const struct changes *c, bool linkname)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (linkname ? (c->v[i].go && slot_has(a, c->v[i].new_blob, BLOB_LN, false))
+			     : slot_has(a, c->v[i].new_blob, BLOB_FLAG, !c->v[i].go))
+			return true;
+	}
+	return false;
+}
+
+static void put_field(struct lg_buf *b, const char *s)
+{
+	lg_buf_puts(b, s ? s : "\x01");
+	lg_buf_putc(b, '\x1f');
+}
+
+/* The identity of a directive: its fields and the facts it is judged on. */
+static char *directive_key(struct lg_buf *b, const struct lg_gofile *g, size_t i)
+{
+	const struct lg_directive *d = &g->directives[i];
+
+	lg_buf_clear(b);
+	lg_buf_puts(b, "L\x1f");
+	put_field(b, d->localname);
+	put_field(b, d->target);
+	put_field(b, d->malformed);
+	if (d->rationale != LG_NO_RATIONALE) {
+		const struct lg_rationale *r = &g->rationales[d->rationale];
+
+		put_field(b, r->why);
+		put_field(b, r->measured_gain);
+		put_field(b, r->target_source);
+		put_field(b, r->removed_when);
+		put_field(b, r->owner);
+	} else {
+		lg_buf_puts(b, "-\x1f");
+	}
+	put_field(b, g->facts.build_expr);
+	lg_buf_printf(b, "%d%c%d", g->facts.imports_unsafe, g->facts.build_misplaced ? 'm' : '-', 0);
+	return lg_xstrndup(b->ptr, b->len);
+}
+
+/* The identity of a flag: its line's text and its place on the line. */
+static char *flag_key(struct lg_buf *b, const struct lg_flag_hits *h, size_t i, const char *data)
+{
+	size_t k, nth = 0;
+
+	for (k = 0; k < i; k++)
+		if (h->v[k].line == h->v[i].line)
+			nth++;
+	lg_buf_clear(b);
+	lg_buf_printf(b, "F\x1f%zu\x1f", nth);
+	lg_buf_put(b, data + h->v[i].line_off, h->v[i].line_len);
+	return lg_xstrndup(b->ptr, b->len);
+}
+
+static void occs_add(struct occs *o, char *key, size_t change, size_t item)
+{
+	o->v = lg_xgrow(o->v, sizeof(*o->v), o->n + 1, &o->alloc);
+	o->v[o->n].key = key;
+	o->v[o->n].change = change;
+	o->v[o->n].item = item;
+	o->v[o->n].matched = false;
+	o->n++;
+}
+
+static void occs_release(struct occs *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		free(o->v[i].key);
+	free(o->v);
+	memset(o, 0, sizeof(*o));
+}
+
+/* The occurrences on one side (new or old) of every change. */
+static int side_occs(struct occs *out, struct lg_added *a, const struct changes *c, bool linkname, bool new_side)
+{
+	size_t i, k;
+	int err;
+
+	for (i = 0; i < c->n; i++) {
+		long slot = new_side ? c->v[i].new_blob : c->v[i].old_blob;
+
+		if (linkname) {
+			struct lg_gofile *g;
+
+			if (!c->v[i].go || !slot_has(a, slot, BLOB_LN, false))
+				continue;
+			if ((err = blob_go(&g, a, slot, c->v[i].path)) < 0)
+				return err;
+			for (k = 0; k < g->ndirectives; k++)
+				occs_add(out, directive_key(&a->key, g, k), i, k);
+		} else {
+			struct lg_flag_hits *h;
+			git_blob *blob = NULL;
+
+			if (!slot_has(a, slot, BLOB_FLAG, !c->v[i].go))
+				continue;
+			if ((err = blob_hits(&h, a, slot, c->v[i].path)) < 0)
+				return err;
+			if (!h->n)
+				continue;
+			if ((err = read_blob(&blob, a, &a->blobs[slot].id, c->v[i].path)) < 0)
+				return err;
+			for (k = 0; k < h->n; k++)
+				occs_add(out, flag_key(&a->key, h, k, git_blob_rawcontent(blob)), i, k);
+			git_blob_free(blob);
+		}
+		if ((err = lg_deadline_check()) < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int occ_cmp_key_change(const void *x, const void *y)
+{
+	const struct occ *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+
+	if (c)
+		return c;
+	if (a->change != b->change)
+		return a->change < b->change ? -1 : 1;
+	return a->item < b->item ? -1 : a->item > b->item;
+}
+
+static int occ_cmp_place(const void *x, const void *y)
+{
+	const struct occ *a = x, *b = y;
+
+	if (a->change != b->change)
+		return a->change < b->change ? -1 : 1;
+	return a->item < b->item ? -1 : a->item > b->item;
+}
+
+/*
+ * Keys that occur more often on the new side than on the old side, with
+ * the difference. Both lists must be sorted with occ_cmp_key_change. Marks
+ * new occurrences "matched" when an old occurrence of the same key in the
+ * same path accounts for them, so the unmatched ones are reported first.
+ */
+static void compute_excess(struct excess **out, size_t *nout, struct occs *nw, const struct occs *old)
+{
+	size_t i = 0, j = 0, n = 0, alloc = 0;
+	struct excess *v = NULL;
+
+	while (i < nw->n) {
+		const char *key = nw->v[i].key;
+		size_t ni = i, oj, nnew = 0, nold = 0;
+
+		while (j < old->n && strcmp(old->v[j].key, key) < 0)
+			j++;
+		oj = j;
+		while (ni < nw->n && !strcmp(nw->v[ni].key, key))
+			ni++, nnew++;
+		while (j < old->n && !strcmp(old->v[j].key, key))
+			j++, nold++;
+		/* Within the key, pair new and old occurrences of the same path. */
+		{
+			size_t p = i, q = oj;
+
+			while (p < ni) {
+				size_t change = nw->v[p].change, oldn = 0, r = 0;
+
+				while (q < j && old->v[q].change < change)
+					q++;
+				while (q < j && old->v[q].change == change)
+					q++, oldn++;
+				for (; p < ni && nw->v[p].change == change; p++, r++)
+					nw->v[p].matched = r < oldn;
+			}
+		}
+		if (nnew > nold) {
+			v = lg_xgrow(v, sizeof(*v), n + 1, &alloc);
+			v[n].key = key;
+			v[n].n = (long)(nnew - nold);
+			n++;
+		}
+		i = ni;
+	}
+	*out = v;
+	*nout = n;
+}
+
+static long excess_lookup(const struct excess *v, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid].key, key);
+
+		if (!c)
+			return v[mid].n;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? lg_xstrdup(s) : NULL;
+}
+
+static void copy_rationale(struct lg_rationale *dst, const struct lg_rationale *src)
+{
+	dst->present = src->present;
+	dst->line = src->line;
+	dst->why = dup_or_null(src->why);
+	dst->measured_gain = dup_or_null(src->measured_gain);
+	dst->target_source = dup_or_null(src->target_source);
+	dst->removed_when = dup_or_null(src->removed_when);
+	dst->owner = dup_or_null(src->owner);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !memcmp(s + n - m, suffix, m);
+}
+
+static struct lg_finding *linkname_finding(const struct lg_gofile *g, size_t i, const char *path)
+{
+	const struct lg_directive *d = &g->directives[i];
+	struct lg_finding *f = lg_finding_new(LG_FINDING_LINKNAME);
+
+	f->path = lg_xstrdup(path);
+	f->line = d->line;
+	f->text = lg_xstrndup(d->text ? d->text : "", d->text_len);
+	f->text_len = d->text_len;
+	f->localname = dup_or_null(d->localname);
+	f->target = dup_or_null(d->target);
+	if (d->target)
+		lg_linkname_split_target(d->target, &f->target_pkg, &f->target_sym);
+	f->malformed = dup_or_null(d->malformed);
+	f->file.package = dup_or_null(g->facts.package);
+	f->file.is_test = has_suffix(path, "_test.go");
+	f->file.imports_unsafe = g->facts.imports_unsafe;
+	f->file.build_expr = dup_or_null(g->facts.build_expr);
+	f->file.build_misplaced = g->facts.build_misplaced;
+	if (d->rationale != LG_NO_RATIONALE)
+		copy_rationale(&f->rationale, &g->rationales[d->rationale]);
+	return f;
+}
+
+static struct lg_finding *flag_finding(const struct lg_flag_hit *h, const char *data, const char *path)
+{
+	struct lg_finding *f = lg_finding_new(LG_FINDING_CHECKLINKNAME_OFF);
+
+	f->path = lg_xstrdup(path);
+	f->line = h->line;
+	f->text = lg_xstrndup(data + h->line_off, h->line_len);
+	f->text_len = h->line_len;
+	f->carrier = lg_flags_carrier(path);
+	f->spelling = lg_xstrdup(h->spelling);
+	return f;
+}
+
+struct side {
+	struct changes ch;
+	struct occs nw, old;
+	struct excess *ex;
+	size_t nex;
+};
+
+static void side_reset(struct side *s)
+{
+	occs_release(&s->nw);
+	occs_release(&s->old);
+	free(s->ex);
+	s->ex = NULL;
+	s->nex = 0;
+}
+
+/* Turns the selected new-side occurrences of side 0 into findings. */
+static int emit(struct lg_added *a, struct lg_findings *out, struct side *s0, struct occ *sel, size_t nsel,
+		bool linkname, struct lg_commit_node *node)
+{
+	size_t i;
+	int err;
+
+	qsort(sel, nsel, sizeof(*sel), occ_cmp_place);
+	for (i = 0; i < nsel; i++) {
+		const struct change *c = &s0->ch.v[sel[i].change];
+		struct lg_finding *f;
+
+		if (linkname) {
+			struct lg_gofile *g;
+
+			if ((err = blob_go(&g, a, c->new_blob, c->path)) < 0)
+				return err;
+			f = linkname_finding(g, sel[i].item, c->path);
+		} else {
+			struct lg_flag_hits *h;
+			git_blob *blob = NULL;
+
+			if ((err = blob_hits(&h, a, c->new_blob, c->path)) < 0 ||
+			    (err = read_blob(&blob, a, &a->blobs[c->new_blob].id, c->path)) < 0)
+				return err;
+			f = flag_finding(&h->v[sel[i].item], git_blob_rawcontent(blob), c->path);
+			git_blob_free(blob);
+		}
+		f->ref = node->ref;
+		f->commit = &node->info;
+		lg_findings_add(out, f);
+	}
+	return 0;
+}
+
+/* One kind of finding (linkname or flag) for a commit with nsides sides. */
+static int added_kind(struct lg_added *a, struct lg_findings *out, struct side *sides, size_t nsides, bool linkname,
+		      struct lg_commit_node *node)
+{
+	struct side *s0 = &sides[0];
+	struct occ *sel = NULL;
+	size_t i, k, nsel = 0, alloc = 0;
+	int err = 0;
+
+	/* New means more than in every parent's versions, so one side that
+	 * cannot add anything settles it without lexing. */
+	for (i = 0; i < nsides; i++)
+		if (!may_add(a, &sides[i].ch, linkname))
+			return 0;
+	for (i = 0; i < nsides; i++) {
+		struct side *s = &sides[i];
+
+		if ((err = side_occs(&s->nw, a, &s->ch, linkname, true)) < 0 ||
+		    (err = side_occs(&s->old, a, &s->ch, linkname, false)) < 0)
+			goto done;
+		qsort(s->nw.v, s->nw.n, sizeof(*s->nw.v), occ_cmp_key_change);
+		qsort(s->old.v, s->old.n, sizeof(*s->old.v), occ_cmp_key_change);
+		compute_excess(&s->ex, &s->nex, &s->nw, &s->old);
+	}
+
+	/* Walk side 0's new occurrences key by key; report min-over-parents
+	 * many, unmatched ones first, then matched ones from the last. */
+	for (i = 0; i < s0->nw.n;) {
+		const char *key = s0->nw.v[i].key;
+		size_t end = i;
+		long need = excess_lookup(s0->ex, s0->nex, key);
+
+		while (end < s0->nw.n && !strcmp(s0->nw.v[end].key, key))
+			end++;
+		for (k = 1; k < nsides && need > 0; k++) {
+			long e = excess_lookup(sides[k].ex, sides[k].nex, key);
+
+			if (e < need)
+				need = e;
+		}
+		for (k = i; k < end && need > 0; k++) {
+			if (s0->nw.v[k].matched)
+				continue;
+			sel = lg_xgrow(sel, sizeof(*sel), nsel + 1, &alloc);
+			sel[nsel++] = s0->nw.v[k];
+			need--;
+		}
+		for (k = end; k > i && need > 0; k--) {
+			if (!s0->nw.v[k - 1].matched)
+				continue;
+			sel = lg_xgrow(sel, sizeof(*sel), nsel + 1, &alloc);
+			sel[nsel++] = s0->nw.v[k - 1];
+			need--;
+		}
+		i = end;
+	}
+	err = emit(a, out, s0, sel, nsel, linkname, node);
+done:
+	free(sel);
+	for (i = 0; i < nsides; i++)
+		side_reset(&sides[i]);
+	return err;
+}
+
+int lg_added_commit(struct lg_added *a, struct lg_findings *out, struct lg_commit_node *node)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	struct side *sides = NULL;
+	size_t nsides, i;
+	int err;
+
+	if (git_commit_lookup(&commit, a->repo, &node->oid) < 0 || git_commit_tree(&tree, commit) < 0) {
+		err = lg_error_set_git(LG_ENOTFOUND, "cannot read a pushed commit");
+		goto done;
+	}
+	/* A root commit is compared with the empty tree: it adds all it holds. */
+	nsides = node->nparents_all ? node->nparents_all : 1;
+	sides = lg_xcalloc(nsides, sizeof(*sides));
+	for (i = 0; i < nsides; i++) {
+		git_commit *parent = NULL;
+		git_tree *ptree = NULL;
+
+		if (node->nparents_all &&
+		    (git_commit_parent(&parent, commit, (unsigned)i) < 0 || git_commit_tree(&ptree, parent) < 0)) {
+			git_commit_free(parent);
+			err = lg_error_set_git(LG_ENOTFOUND, "cannot read the parent of a pushed commit");
+			goto done;
+		}
+		err = collect_changes(&sides[i].ch, a, ptree, tree);
+		git_tree_free(ptree);
+		git_commit_free(parent);
+		if (err < 0)
+			goto done;
+	}
+	if ((err = added_kind(a, out, sides, nsides, true, node)) < 0 ||
+	    (err = added_kind(a, out, sides, nsides, false, node)) < 0)
+		goto done;
+done:
+	if (sides) {
+		for (i = 0; i < nsides; i++) {
+			side_reset(&sides[i]);
+			changes_release(&sides[i].ch);
+		}
+		free(sides);
+	}
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return err;
+}
