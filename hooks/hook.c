@@ -1,2 +1,227 @@
-/* hook.c — placeholder until the module lands. */
-#include "linkgate/common.h"
+/* hook.c — the pipeline behind every command (see hook.h). */
+#include "linkgate/hook.h"
+#include "linkgate/added.h"
+#include "linkgate/buf.h"
+#include "linkgate/deadline.h"
+#include "linkgate/error.h"
+#include "linkgate/glob.h"
+#include "linkgate/policy.h"
+
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef LG_SYSCONFDIR
+#define LG_SYSCONFDIR "/etc"
+#endif
+
+static int load_named(struct lg_config *cfg, const char *path, const char *how)
+{
+	int err;
+
+	if (access(path, R_OK) < 0)
+		return lg_error_set(LG_ECONFIG, "configuration %s (from %s) cannot be read: %s", path, how, strerror(errno));
+	if ((err = lg_config_load_file(cfg, path)) < 0)
+		return err;
+	return 0;
+}
+
+int lg_hook_load_config(struct lg_config *cfg, const char *cli_path, git_repository *repo, const char *gitdir)
+{
+	const char *env = getenv("LINKGATE_CONFIG");
+	char *path = NULL;
+	int err = 0;
+
+	lg_config_init_defaults(cfg);
+	if (cli_path)
+		return load_named(cfg, cli_path, "--config");
+	if (env && *env)
+		return load_named(cfg, env, "LINKGATE_CONFIG");
+	if (repo) {
+		git_config *gc = NULL;
+		git_buf value = { 0 };
+
+		if (git_repository_config_snapshot(&gc, repo) < 0)
+			return lg_error_set_git(LG_ECONFIG, "cannot read git configuration");
+		if (git_config_get_path(&value, gc, "linkgate.config") == 0) {
+			path = lg_xstrdup(value.ptr);
+			git_buf_dispose(&value);
+		}
+		git_config_free(gc);
+		if (path) {
+			err = load_named(cfg, path, "git config linkgate.config");
+			free(path);
+			return err;
+		}
+	}
+	if (gitdir) {
+		path = lg_xasprintf("%s/linkgate.yml", gitdir);
+		if (access(path, F_OK) == 0) {
+			err = load_named(cfg, path, "$GIT_DIR/linkgate.yml");
+			free(path);
+			return err;
+		}
+		free(path);
+	}
+	path = lg_xasprintf("%s/linkgate/linkgate.yml", LG_SYSCONFDIR);
+	if (access(path, F_OK) == 0)
+		err = load_named(cfg, path, "the system configuration");
+	free(path);
+	return err;
+}
+
+void lg_run_init(struct lg_run *r, const struct lg_config *cfg, git_repository *repo, struct lg_push *push)
+{
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
+	r->repo = repo;
+	r->push = push;
+	lg_commitset_init(&r->set);
+	lg_findings_init(&r->findings);
+	lg_verdict_init(&r->verdict);
+	r->ref_verdicts = lg_xcalloc(push->nupdates + 1, sizeof(*r->ref_verdicts));
+	r->now = (int64_t)time(NULL);
+}
+
+void lg_run_release(struct lg_run *r)
+{
+	lg_verdict_release(&r->verdict);
+	lg_findings_release(&r->findings);
+	lg_commitset_release(&r->set);
+	free(r->ref_verdicts);
+	memset(r, 0, sizeof(*r));
+}
+
+static int detect(struct lg_run *r)
+{
+	struct lg_added *a = NULL;
+	size_t i;
+	int err;
+
+	if ((err = lg_added_new(&a, r->repo, r->cfg)) < 0)
+		return err;
+	for (i = 0; i < r->set.n; i++) {
+		if ((err = lg_added_commit(a, &r->findings, &r->set.v[i])) < 0)
+			break;
+		if (r->cfg->limits.max_findings > 0 && r->findings.n > (size_t)r->cfg->limits.max_findings) {
+			err = lg_error_set(LG_ELIMIT, "the push adds more than %ld findings (limits.max_findings)",
+					   r->cfg->limits.max_findings);
+			break;
+		}
+		if ((err = lg_deadline_check()) < 0)
+			break;
+	}
+	lg_added_free(a);
+	return err;
+}
+
+/* Marks each update's verdict from the violations of the findings its
+ * commits added. */
+static void mark_refs(struct lg_run *r)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->push->nupdates; i++) {
+		if (r->ref_verdicts[i])
+			continue;
+		r->ref_verdicts[i] = "accept";
+		for (k = 0; k < r->verdict.n; k++) {
+			const struct lg_finding *f = r->verdict.v[k].finding;
+
+			if (r->verdict.v[k].severity == LG_SEVERITY_ERROR && f && f->ref &&
+			    !strcmp(f->ref, r->push->updates[i].ref)) {
+				r->ref_verdicts[i] = "reject";
+				break;
+			}
+		}
+	}
+}
+
+int lg_run_evaluate(struct lg_run *r, const git_oid *known, size_t nknown)
+{
+	const struct lg_config *cfg = r->cfg;
+	git_oid *tips = NULL;
+	const char **refs = NULL;
+	size_t i, ntips = 0;
+	struct lg_policy *policy = NULL;
+	int err = 0;
+
+	tips = lg_xcalloc(r->push->nupdates + 1, sizeof(*tips));
+	refs = lg_xcalloc(r->push->nupdates + 1, sizeof(*refs));
+	for (i = 0; i < r->push->nupdates; i++) {
+		const struct lg_ref_update *u = &r->push->updates[i];
+
+		if (!lg_walk_ref_protected(cfg, u->ref)) {
+			r->ref_verdicts[i] = "skip";
+			continue;
+		}
+		if (u->is_delete) {
+			if (lg_glob_match_any(cfg->refs_deny_delete.v, cfg->refs_deny_delete.n, u->ref)) {
+				err = lg_error_set(LG_EREFUSED, "deleting %s is not allowed (refs.deny_delete)", u->ref);
+				goto done;
+			}
+			r->ref_verdicts[i] = "accept";
+			continue;
+		}
+		if ((err = lg_walk_peel_tip(&tips[ntips], r->repo, u)) < 0)
+			goto done;
+		refs[ntips++] = u->ref;
+	}
+	if ((err = lg_walk_collect(&r->set, r->repo, tips, refs, ntips, known, nknown, cfg->limits.max_commits)) < 0)
+		goto done;
+	if ((err = detect(r)) < 0)
+		goto done;
+	/* Policies, and Lua with them, start only when there is a finding. */
+	if (r->findings.n) {
+		if ((err = lg_commitset_load_info(&r->set, r->repo, cfg)) < 0)
+			goto done;
+		if ((err = lg_policy_new(&policy, cfg)) < 0)
+			goto done;
+		if ((err = lg_policy_eval(policy, &r->verdict, &r->findings, r->push, r->now)) < 0)
+			goto done;
+	}
+	mark_refs(r);
+done:
+	lg_policy_free(policy);
+	free(tips);
+	free(refs);
+	return err;
+}
+
+enum lg_outcome lg_run_outcome(const struct lg_run *r)
+{
+	if (r->verdict.nerrors && r->cfg->mode == LG_MODE_ENFORCE)
+		return LG_OUTCOME_REJECT;
+	if (r->verdict.n && r->cfg->mode != LG_MODE_AUDIT)
+		return LG_OUTCOME_WARN;
+	return LG_OUTCOME_ACCEPT;
+}
+
+char *lg_hook_pusher(const struct lg_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->pusher_from.n; i++) {
+		const char *v = getenv(cfg->pusher_from.v[i]);
+
+		if (v && *v)
+			return lg_xstrdup(v);
+	}
+	return NULL;
+}
+
+void lg_hook_report_opts(struct lg_report_opts *o, const struct lg_config *cfg)
+{
+	const char *proto = getenv("GL_PROTOCOL");
+
+	memset(o, 0, sizeof(*o));
+	o->max_lines = cfg->limits.max_output_lines;
+	o->gitlab_web = proto && !strcmp(proto, "web");
+	o->help_url = cfg->help_url;
+	o->mode = cfg->mode;
+}
+
+bool lg_hook_error_acceptable(const struct lg_config *cfg, int code)
+{
+	return cfg->on_error == LG_ON_ERROR_ACCEPT && (code == LG_ETIMEOUT || code == LG_EAUDIT);
+}
