@@ -1,0 +1,218 @@
+#!/bin/sh
+# Real pushes into a bare repository with the pre-receive hook: what counts
+# as new, and what the pusher sees.
+. "$LG_SRCDIR/tests/test-lib.sh"
+
+write_test_config trailer
+
+test_setup 'set up a server and a clone' '
+	make_server srv "$TRASH/linkgate.yml" &&
+	make_clone work srv &&
+	cd work &&
+	echo "module example.com/m" >go.mod &&
+	echo "package m" >m.go &&
+	commit_all "initial" &&
+	push origin main && expect_push_accepted
+'
+
+test_expect_success 'a push without linknames is accepted silently' '
+	echo "// more" >>m.go && commit_all "more" &&
+	push origin main && expect_push_accepted &&
+	expect_no_grep "linkgate" push.err
+'
+
+test_expect_success 'an undocumented linkname is rejected with path:line and rule ids' '
+	git checkout -q -b t1 origin/main &&
+	bare_linkname_go | write_file rand/rand.go &&
+	commit_all "use fastrand" &&
+	push origin HEAD:main && expect_push_rejected &&
+	expect_grep "remote: linkgate: push rejected" push.err &&
+	expect_grep "rand/rand.go:5" push.err &&
+	expect_grep "linkname.rationale" push.err &&
+	expect_grep "linkname.issue" push.err &&
+	expect_grep "linkname.signoff" push.err &&
+	expect_grep "hint:" push.err
+'
+
+test_expect_success 'the rejected push changed nothing on the server' '
+	test "$(git rev-parse origin/main)" = "$(git --git-dir=../srv.git rev-parse main)"
+'
+
+test_expect_success 'a compliant linkname is accepted' '
+	git checkout -q -b t2 origin/main &&
+	compliant_go | write_file rand/rand.go &&
+	git add -A && git commit -q -m "use fastrand
+
+$COMPLIANT_TRAILERS" &&
+	push origin HEAD:main && expect_push_accepted
+'
+
+test_expect_success 'a file rename that carries a linkname along is not new' '
+	git fetch -q && git checkout -q -b t3 origin/main &&
+	git mv rand/rand.go rand/fast.go && commit_all "rename" &&
+	push origin HEAD:main && expect_push_accepted
+'
+
+test_expect_success 'moving the directive within its file is not new' '
+	git fetch -q && git checkout -q -b t4 origin/main &&
+	printf "\n// trailing comment\n" >>rand/fast.go && commit_all "touch" &&
+	push origin HEAD:main && expect_push_accepted
+'
+
+test_expect_success 'changing the rationale judges the directive again' '
+	git fetch -q && git checkout -q -b t5 origin/main &&
+	sed -e "s/^\/\/ owner: .*/\/\/ owner: someone/" rand/fast.go >x && mv x rand/fast.go &&
+	commit_all "change owner" &&
+	push origin HEAD:main && expect_push_rejected &&
+	expect_grep "rand/fast.go" push.err &&
+	expect_grep "linkname.issue" push.err
+'
+
+test_expect_success 'a directive inside a raw string in a code generator is not flagged' '
+	git fetch -q && git checkout -q -b t6 origin/main &&
+	write_file gen/gen.go <<-\GO &&
+	package gen
+
+	const tmpl = `
+	//go:linkname now runtime.nanotime
+	func now() int64
+	`
+	GO
+	commit_all "generator" &&
+	push origin HEAD:main && expect_push_accepted
+'
+
+test_expect_success 'a directive uncovered by deleting the block comment around it is new' '
+	git fetch -q && git checkout -q -b t7 origin/main &&
+	write_file hidden/h.go <<-\GO &&
+	package hidden
+
+	import _ "unsafe"
+
+	/*
+	//go:linkname now runtime.nanotime
+	*/
+	func now() int64
+	GO
+	commit_all "commented out" &&
+	push origin HEAD:main && expect_push_accepted &&
+	grep -v "^/\*\|^\*/" hidden/h.go >x && mv x hidden/h.go &&
+	commit_all "uncover" &&
+	push origin HEAD:main && expect_push_rejected &&
+	expect_grep "hidden/h.go:6" push.err
+'
+
+test_expect_success 'branch deletion is accepted' '
+	git fetch -q && git checkout -q -b side origin/main &&
+	push origin side && expect_push_accepted &&
+	push origin --delete side && expect_push_accepted
+'
+
+test_expect_success 'a new branch holding only commits the server already has is accepted' '
+	git --git-dir=../srv.git update-ref refs/heads/legacy "$(git rev-parse t1)" &&
+	git fetch -q && git checkout -q -b copy origin/legacy &&
+	push origin HEAD:refs/heads/copy-of-legacy && expect_push_accepted
+'
+
+test_expect_success 'a force push that adds a bad commit is rejected; one that only drops commits is accepted' '
+	git fetch -q && git checkout -q -b fp origin/main &&
+	git reset -q --hard HEAD~1 &&
+	bare_linkname_go | write_file rand/other.go && commit_all "rewrite" &&
+	push --force origin HEAD:main && expect_push_rejected &&
+	expect_grep "rand/other.go" push.err &&
+	git reset -q --hard origin/main~1 &&
+	push --force origin HEAD:main && expect_push_accepted
+'
+
+test_expect_success 'an annotated tag of a new bad commit is rejected; of a known commit accepted' '
+	git fetch -q && git checkout -q -b tg origin/main &&
+	bare_linkname_go | write_file tagged/t.go && commit_all "tagged" &&
+	git tag -a -m "release" v1.0 &&
+	push origin v1.0 && expect_push_rejected &&
+	expect_grep "tagged/t.go" push.err &&
+	git tag -a -m "release" v0.9 origin/main &&
+	push origin v0.9 && expect_push_accepted
+'
+
+test_expect_success 'a merge whose conflict resolution introduces a linkname is rejected' '
+	git fetch -q && git checkout -q -b m1 origin/main &&
+	echo "package c" >conflict.go && commit_all "base" &&
+	push origin HEAD:main && expect_push_accepted &&
+	git checkout -q -b m2 &&
+	printf "package c\n// left\n" >conflict.go && commit_all "left" &&
+	git checkout -q m1 &&
+	printf "package c\n// right\n" >conflict.go && commit_all "right" &&
+	! git merge -q m2 >/dev/null 2>&1 &&
+	cat >conflict.go <<-\GO &&
+	package c
+
+	import _ "unsafe"
+
+	//go:linkname nanotime runtime.nanotime
+	func nanotime() int64
+	GO
+	git add conflict.go && git commit -q --no-edit &&
+	push origin HEAD:main && expect_push_rejected &&
+	expect_grep "conflict.go:5" push.err &&
+	expect_grep "$(git rev-parse --short=12 HEAD)" push.err
+'
+
+test_expect_success 'a clean merge of already-checked work adds nothing new' '
+	git fetch -q && git checkout -q -b cm1 origin/main &&
+	echo "package a" >a1.go && commit_all "a1" &&
+	git checkout -q -b cm2 origin/main &&
+	echo "package b" >b1.go && commit_all "b1" &&
+	git merge -q --no-edit cm1 &&
+	push origin HEAD:main && expect_push_accepted
+'
+
+test_expect_success 'a multi-ref push where only the last ref is bad is rejected whole, listing its problems' '
+	git fetch -q &&
+	git checkout -q -b r1 origin/main && echo "package r1" >r1.go && commit_all "r1" &&
+	git checkout -q -b r2 origin/main && echo "package r2" >r2.go && commit_all "r2" &&
+	git checkout -q -b r3 origin/main && bare_linkname_go | write_file r3/r3.go && commit_all "r3" &&
+	push origin r1 r2 r3 && expect_push_rejected &&
+	expect_grep "r3/r3.go" push.err &&
+	! git --git-dir=../srv.git rev-parse -q --verify refs/heads/r1 >/dev/null
+'
+
+test_expect_success 'content first pushed to an unprotected ref is checked when it reaches a protected one' '
+	cat >../unprot.yml <<-\CFG &&
+	refs:
+	  exclude: ["refs/heads/review/**"]
+	CFG
+	git init -q --bare ../up.git && "$LINKGATE" install --config ../unprot.yml ../up.git >/dev/null &&
+	git checkout -q -b up1 origin/main &&
+	bare_linkname_go | write_file up/up.go && commit_all "for review" &&
+	push ../up.git HEAD:refs/heads/review/x && expect_push_accepted &&
+	push ../up.git HEAD:refs/heads/main && expect_push_rejected &&
+	expect_grep "up/up.go" push.err
+'
+
+test_expect_success 'a binary asset and a large clean file are accepted' '
+	git fetch -q && git checkout -q -b bin origin/main &&
+	head -c 300000 /dev/urandom >asset.bin &&
+	awk "BEGIN { for (i = 0; i < 200000; i++) print \"// line \" i }" >big.go &&
+	commit_all "assets" &&
+	push origin HEAD:main && expect_push_accepted
+'
+
+test_expect_success 'files the go command skips are not scanned for linknames' '
+	git fetch -q && git checkout -q -b skip origin/main &&
+	bare_linkname_go | write_file testdata/x.go &&
+	bare_linkname_go | write_file _tools/x.go &&
+	bare_linkname_go | write_file .hidden/x.go &&
+	bare_linkname_go | write_file pkg/_x.go &&
+	commit_all "skipped paths" &&
+	push origin HEAD:main && expect_push_accepted
+'
+
+test_expect_success 'files excluded by build constraints are scanned' '
+	git fetch -q && git checkout -q -b ign origin/main &&
+	{ printf "//go:build ignore\n\n"; bare_linkname_go; } | write_file ign/x.go &&
+	commit_all "ignored by build" &&
+	push origin HEAD:main && expect_push_rejected &&
+	expect_grep "ign/x.go" push.err
+'
+
+test_done

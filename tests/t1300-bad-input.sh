@@ -1,0 +1,111 @@
+#!/bin/sh
+# Bad input and failing parts: a clear one-line reason, a non-zero exit, no
+# crash, nothing written to the repository, nothing raw on the terminal.
+. "$LG_SRCDIR/tests/test-lib.sh"
+
+write_test_config trailer
+Z=0000000000000000000000000000000000000000
+
+test_setup 'set up a server and a clone' '
+	make_server srv "$TRASH/linkgate.yml" &&
+	make_clone work srv && cd work &&
+	echo "package m" >m.go && commit_all "initial" &&
+	push origin main && expect_push_accepted && cd ..
+'
+
+test_expect_success 'malformed hook input exits 2 with one line' '
+	(cd srv.git && printf "not a push line\n" | "$LINKGATE" pre-receive 2>../err); expect_status $? 2 &&
+	expect_grep "malformed hook input line 1" err &&
+	test "$(wc -l <err)" -eq 1
+'
+
+test_expect_success 'an unknown pushed object is rejected, never "nothing to check"' '
+	(cd srv.git && printf "%s %s refs/heads/x\n" $Z 1234567890123456789012345678901234567890 |
+		"$LINKGATE" pre-receive 2>../err); expect_status $? 3 &&
+	expect_grep "cannot be read" err
+'
+
+test_expect_success 'a quarantine the hook cannot see rejects the push' '
+	head=$(git --git-dir=srv.git rev-parse main) &&
+	(cd srv.git && printf "%s %s refs/heads/y\n" $Z $head |
+		GIT_OBJECT_DIRECTORY=/nonexistent/quarantine "$LINKGATE" pre-receive 2>../err); expect_status $? 3 &&
+	expect_grep "GIT_OBJECT_DIRECTORY" err
+'
+
+test_expect_success 'a missing alternate object directory rejects the push' '
+	head=$(git --git-dir=srv.git rev-parse main) &&
+	(cd srv.git && printf "%s %s refs/heads/y\n" $Z $head |
+		GIT_OBJECT_DIRECTORY="$PWD/objects" GIT_ALTERNATE_OBJECT_DIRECTORIES="/nonexistent/a:\"/quoted:path\"" \
+		"$LINKGATE" pre-receive 2>../err); expect_status $? 3 &&
+	expect_grep "alternate object directory" err
+'
+
+test_expect_success 'a ref pointing at a tree or a blob is rejected with a clear message' '
+	cd work &&
+	tree=$(git rev-parse HEAD^{tree}) && blob=$(git rev-parse HEAD:m.go) &&
+	push origin "$tree:refs/tags/a-tree" && expect_push_rejected &&
+	expect_grep "refs/tags/a-tree points at a tree" push.err &&
+	push origin "$blob:refs/tags/a-blob" && expect_push_rejected &&
+	expect_grep "points at a blob" push.err
+'
+
+test_expect_success 'a missing configuration named by LINKGATE_CONFIG rejects (exit 2)' '
+	cd work && git checkout -q -b c1 origin/main && echo "// x" >>m.go && commit_all "x" &&
+	LINKGATE_CONFIG=/nonexistent/linkgate.yml git push origin HEAD:main >/dev/null 2>err; test $? -ne 0 &&
+	expect_grep "linkgate.yml" err
+'
+
+test_expect_success 'a broken configuration rejects with file:line:column' '
+	printf "mode: enforce\nmode: warn\n" >dup.yml &&
+	cd work && git checkout -q -b c2 origin/main && echo "// y" >>m.go && commit_all "y" &&
+	LINKGATE_CONFIG="$TRASH/dup.yml" git push origin HEAD:main >/dev/null 2>err; test $? -ne 0 &&
+	expect_grep "dup.yml:2:" err
+'
+
+test_expect_success 'control bytes in paths and messages never reach the terminal raw' '
+	cd work && git checkout -q -b esc origin/main &&
+	name=$(printf "evil\033]0;pwned\007\033[31m.go") &&
+	bare_linkname_go >"$name" &&
+	git add -A && git commit -q -m "$(printf "msg \033[2J\233 clear")" &&
+	push origin HEAD:main && expect_push_rejected &&
+	expect_grep "evil" push.err &&
+	! grep -q "$(printf "\033")" push.err &&
+	! grep -q "$(printf "\007")" push.err &&
+	! LC_ALL=C grep -q "$(printf "\233")" push.err
+'
+
+test_expect_success 'a directive in a file with NUL bytes is still found' '
+	cd work && git checkout -q -b nul origin/main &&
+	{ bare_linkname_go; printf "var x = \"\000\"\n"; } >nul.go && commit_all "nul" &&
+	push origin HEAD:main && expect_push_rejected &&
+	expect_grep "nul.go:5" push.err
+'
+
+test_expect_success 'a blob over limits.max_blob_mb that mentions the needle is a limit rejection' '
+	printf "limits:\n  max_blob_mb: 1\n" >small.yml &&
+	git init -q --bare lim.git && "$LINKGATE" install --config "$TRASH/small.yml" lim.git >/dev/null &&
+	cd work && git checkout -q -b big origin/main &&
+	{ awk "BEGIN { for (i = 0; i < 60000; i++) print \"// filler line \" i }"; bare_linkname_go; } >huge.go &&
+	awk "BEGIN { for (i = 0; i < 60000; i++) print \"// filler line \" i }" >clean.go &&
+	commit_all "huge" &&
+	push ../lim.git HEAD:refs/heads/main && expect_push_rejected &&
+	expect_grep "max_blob_mb" push.err
+'
+
+test_expect_success 'a big blob without a needle is accepted' '
+	cd work && git checkout -q -b big2 origin/main &&
+	awk "BEGIN { for (i = 0; i < 60000; i++) print \"// filler line \" i }" >clean.go &&
+	commit_all "clean big" &&
+	push ../lim.git HEAD:refs/heads/other && expect_push_accepted
+'
+
+test_expect_success 'a SHA-256 repository is refused with a clear message' '
+	git init -q --bare --object-format=sha256 s256.git &&
+	"$LINKGATE" install s256.git >/dev/null &&
+	git init -q --object-format=sha256 w256 && cd w256 &&
+	echo "package m" >m.go && commit_all "sha256" &&
+	push ../s256.git HEAD:refs/heads/main && expect_push_rejected &&
+	expect_grep "sha256 object format" push.err
+'
+
+test_done
