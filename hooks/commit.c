@@ -1,2 +1,0 @@
-/* commit.c — placeholder until the module lands. */
-#include "linkgate/common.h"
