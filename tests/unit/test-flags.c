@@ -458,7 +458,7 @@ static void test_data_files(void)
 	const char *src = getenv("LG_SRCDIR");
 	struct lg_buf dir = LG_BUF_INIT;
 	char **names = NULL;
-	size_t n = 0, alloc = 0, i;
+	size_t n = 0, alloc = 0, nwant = 0, i;
 	struct dirent *de;
 	DIR *d;
 
@@ -469,12 +469,18 @@ static void test_data_files(void)
 		return;
 	}
 	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || has_suffix(de->d_name, ".want"))
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		if (has_suffix(de->d_name, ".want")) {
+			nwant++;
+			continue;
+		}
 		names = lg_xgrow(names, sizeof(*names), n + 1, &alloc);
 		names[n++] = lg_xstrdup(de->d_name);
 	}
 	closedir(d);
+	/* Each input has its .want (checked per file); no .want is orphaned. */
+	tap_is_int((long long)nwant, (long long)n, "data: as many .want files as inputs");
 	qsort(names, n, sizeof(*names), cmp_names);
 	tap_ok(n >= 8, "data: %zu input files", n);
 	for (i = 0; i < n; i++) {
