@@ -8,6 +8,42 @@
  * (unterminated comments or strings, NUL bytes, invalid UTF-8, huge lines):
  * what cannot be determined is marked unknown (-1 / NULL), and directives
  * found are always reported.
+ *
+ * Build constraints follow go/build: only the file header counts (the
+ * leading run of blank lines, `//` and block comments before the first
+ * other text, read line by line as parseFileHeader does).
+ *   - A header line `//go:build EXPR` (constraint.IsGoBuild) gives
+ *     facts.build_expr = EXPR, trimmed ("" for a bare `//go:build`). With
+ *     several, the first is kept and build_lines counts them all (go/build
+ *     rejects such a file: "multiple //go:build comments").
+ *   - Without one, legacy `// +build` lines count only when a blank line
+ *     follows them before the first non-`//` line. They are stored
+ *     translated into //go:build syntax, as `go fix` writes it, so callers
+ *     parse one grammar: space is ||, comma is &&, several lines are &&-ed,
+ *     sub-expressions are parenthesised like constraint.Expr.String()
+ *     ("linux,amd64 darwin" -> "(linux && amd64) || darwin"; with a second
+ *     line "go1.20" -> "((linux && amd64) || darwin) && go1.20").
+ *     build_legacy says the expression came from +build lines. Tags that
+ *     go/build treats as invalid become "ignore", as constraint.Parse
+ *     does, and a line with more than 100 operators is skipped, as
+ *     go/build does.
+ *   - facts.build_misplaced: some `//` comment that IsGoBuild holds lies
+ *     outside the header's line starts (after the package clause, or behind
+ *     code or a block comment): Go ignores it.
+ *
+ * Rationale blocks: a `//` comment standing first on its line whose text is
+ * `linkname rationale:` (any case; spaces, tabs, '_' or '-' between the
+ * words; space allowed before the colon; text after the colon ignored)
+ * opens a block; it goes on over `//` comments each first on the very next
+ * line. In it, `why:`, `measured gain:`, `target source:`, `removed when:`
+ * and `owner:` (any case; spaces, '_' and '-' interchangeable between
+ * words; space allowed before the colon) start fields; other comment text
+ * continues the last field (joined with one space; ignored before the
+ * first field); a key seen again appends to its value the same way. A
+ * directive-shaped comment (`//go:linkname ...`, `//nolint:x`, go/ast's
+ * rule) ends the block, as does any other token or a gap of one line.
+ * Values are trimmed; an empty value is NULL. Each directive is served by
+ * the nearest block that starts before it.
  */
 #ifndef LINKGATE_GOFACTS_H
 #define LINKGATE_GOFACTS_H
@@ -23,7 +59,7 @@ struct lg_directive {
 	char *text;             /* the whole line, without newline and one trailing CR */
 	size_t text_len;
 	char *localname;        /* NULL only when the directive has no fields at all */
-	char *target;           /* NULL for the one-argument form or when malformed */
+	char *target;           /* the third field; NULL for the one-argument form (or fewer fields) */
 	char *malformed;        /* the compiler's message, NULL if accepted */
 	size_t rationale;       /* index into lg_gofile.rationales, or LG_NO_RATIONALE */
 };
@@ -34,6 +70,8 @@ struct lg_gofile {
 	struct lg_rationale *rationales;
 	size_t nrationales;
 	struct lg_file_facts facts; /* is_test is left false: it depends on the path */
+	unsigned build_lines;   /* //go:build lines in the header (>1: go/build rejects the file) */
+	bool build_legacy;      /* facts.build_expr was translated from // +build lines */
 };
 
 /* Analyses buf. Returns 0; out is filled and owned by the caller. */
@@ -43,7 +81,13 @@ void lg_gofile_release(struct lg_gofile *g);
 /* Splits a target into package and symbol at the last '.' that precedes the
  * symbol (handles "reflect.(*rtype).String", "runtime..init_task",
  * "github.com/a/b.c.F"). *pkg_out and *sym_out are NULL when there is no
- * dot (a C symbol). Caller frees both. */
+ * dot (a C symbol). Caller frees both.
+ * The package is everything up to the first '.' after the last '/' that
+ * comes before any '(' or '[' (so type arguments such as
+ * "p.F[example.com/q.T]" do not move the split): "github.com/a/b.c.F" ->
+ * ("github.com/a/b", "c.F"). No '.' there, or nothing before it
+ * ("(*T).M", ".x"), gives NULL for both. The package is returned as
+ * written: a linker-escaped path ("gopkg.in/yaml%2ev3") is not unescaped. */
 void lg_linkname_split_target(const char *target, char **pkg_out, char **sym_out);
 
 #endif
