@@ -140,13 +140,14 @@ static size_t utf8_rune_len(const unsigned char *s, size_t n)
 	if (s[0] < 0x80)
 		return 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, r = s[0] & 0x1f;
+		len = 2;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, r = s[0] & 0x0f;
+		len = 3;
 	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, r = s[0] & 0x07;
+		len = 4;
 	else
 		return 0;
+	r = s[0] & (0x7f >> len);
 	if (n < len)
 		return 0;
 	for (i = 1; i < len; i++) {
@@ -477,15 +478,18 @@ static bool unquote_interpreted(struct lg_buf *out, const char *s, size_t n)
 		case 'v': lg_buf_putc(out, '\v'); continue;
 		case '\\': lg_buf_putc(out, '\\'); continue;
 		case '"': lg_buf_putc(out, '"'); continue;
-		case 'x': digits = 2, base = 16, i++; break;
-		case 'u': digits = 4, base = 16, i++; break;
-		case 'U': digits = 8, base = 16, i++; break;
+		case 'x': digits = 2; break;
+		case 'u': digits = 4; break;
+		case 'U': digits = 8; break;
 		default:
 			if (c < '0' || c > '7')
 				return false;
-			digits = 3, base = 8;
+			digits = 3;
 			break;
 		}
+		base = digits == 3 ? 8 : 16;
+		if (base == 16)
+			i++;
 		r = 0;
 		for (k = 0; k < digits; k++, i++) {
 			if (i >= end || (d = hexval(s[i])) < 0 || d >= base)

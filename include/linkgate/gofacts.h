@@ -9,6 +9,17 @@
  * what cannot be determined is marked unknown (-1 / NULL), and directives
  * found are always reported.
  *
+ * Package and imports follow the compiler's grammar over the lexer's
+ * tokens: facts.package is the name after a leading `package` keyword
+ * (NULL when the file does not start with a package clause, or names a
+ * keyword). facts.imports_unsafe is 1 when an import declaration of the
+ * leading import section (single or grouped; unnamed or named `_`, `.` or
+ * an identifier) has the path "unsafe" as Go reads the literal
+ * (interpreted with escapes, or raw without CRs); 0 when the section ended
+ * (at another declaration or the end of the file) without one; -1 when
+ * there is no package clause or the section could not be parsed
+ * (unterminated group or literal, a bad escape, no path).
+ *
  * Build constraints follow go/build: only the file header counts (the
  * leading run of blank lines, `//` and block comments before the first
  * other text, read line by line as parseFileHeader does).
@@ -41,7 +52,8 @@
  * continues the last field (joined with one space; ignored before the
  * first field); a key seen again appends to its value the same way. A
  * directive-shaped comment (`//go:linkname ...`, `//nolint:x`, go/ast's
- * rule) ends the block, as does any other token or a gap of one line.
+ * rule) ends the block, as does a block comment, any other token, a
+ * comment that is not first on its line, or a blank line.
  * Values are trimmed; an empty value is NULL. Each directive is served by
  * the nearest block that starts before it.
  */
@@ -74,7 +86,9 @@ struct lg_gofile {
 	bool build_legacy;      /* facts.build_expr was translated from // +build lines */
 };
 
-/* Analyses buf. Returns 0; out is filled and owned by the caller. */
+/* Analyses buf (any bytes; NULL with len 0 is an empty file). Returns 0;
+ * out is filled and owned by the caller, who releases it with
+ * lg_gofile_release(). Directives are in file order, rationales too. */
 int lg_gofile_analyze(struct lg_gofile *out, const char *buf, size_t len);
 void lg_gofile_release(struct lg_gofile *g);
 

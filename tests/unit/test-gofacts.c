@@ -273,6 +273,18 @@ static void test_inline(void)
 	analyze(&g, SRC("package p\nimport \"\\uD800\"\n"));
 	tap_is_int(g.facts.imports_unsafe, -1, "a surrogate escape is a broken literal");
 	lg_gofile_release(&g);
+
+	analyze(&g, SRC("package p\nimport \"\\400\"\n"));
+	tap_is_int(g.facts.imports_unsafe, -1, "an octal escape above 255 is a broken literal");
+	lg_gofile_release(&g);
+
+	analyze(&g, SRC("package p\nimport \"\\U00000075nsaf\\x65\"\n"));
+	tap_is_int(g.facts.imports_unsafe, 1, "\\U and \\x escapes spell unsafe");
+	lg_gofile_release(&g);
+
+	analyze(&g, SRC("package p\nimport \"\\u00e9\"\nimport \"unsafe\\\"\"\n"));
+	tap_is_int(g.facts.imports_unsafe, 0, "a non-ASCII escape and an escaped quote");
+	lg_gofile_release(&g);
 }
 
 static char *repeat(const char *head, const char *unit, size_t times, size_t *len_out)
