@@ -15,7 +15,10 @@
  *     "usage: //go:linkname localname [linkname]";
  *   - else well formed, the one-argument form having no target.
  * localname and target are filled from the second and third fields whenever
- * they exist, malformed or not.
+ * they exist, malformed or not. text is the directive's whole line (code
+ * before the comment included, a BOM on line 1 excluded) without its
+ * newline and one trailing CR. Fields are byte strings: a NUL byte inside
+ * one (the compiler rejects such files) cuts the C string short.
  */
 #ifndef LINKGATE_DIRECTIVE_H
 #define LINKGATE_DIRECTIVE_H
