@@ -2,6 +2,7 @@
 #include "linkgate/install.h"
 #include "linkgate/buf.h"
 #include "linkgate/error.h"
+#include "linkgate/repo.h"
 
 #include <fcntl.h>
 #include <git2.h>
@@ -27,8 +28,18 @@ static int hooks_dir(char **out, const char *dir)
 	git_buf value = { 0 };
 	int err = 0;
 
-	if (git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+	if (git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		char *dotgit = lg_xasprintf("%s/.git", dir);
+
+		/* Say why when the repository is of a format linkgate refuses. */
+		err = lg_repo_check_format(dir);
+		if (!err)
+			err = lg_repo_check_format(dotgit);
+		free(dotgit);
+		if (err == LG_EUNSUPPORTED)
+			return err;
 		return lg_error_set_git(LG_ERROR, dir);
+	}
 	if (git_repository_config_snapshot(&cfg, repo) == 0 && git_config_get_path(&value, cfg, "core.hooksPath") == 0) {
 		*out = value.ptr[0] == '/' ? lg_xstrdup(value.ptr)
 					   : lg_xasprintf("%s%s", git_repository_path(repo), value.ptr);

@@ -126,7 +126,7 @@ static int require_dir(const char *path, const char *what)
 /* Refuses what libgit2 before 1.7 cannot read: the SHA-256 object format
  * and partial clones. Reads the repository's own config file directly,
  * before libgit2 opens it. */
-static int check_format(const char *gitdir)
+int lg_repo_check_format(const char *gitdir)
 {
 	git_config *cfg = NULL;
 	git_config_entry *e = NULL;
@@ -174,7 +174,7 @@ int lg_repo_open_hook(git_repository **out)
 	*out = NULL;
 	if (!gitdir || !*gitdir)
 		gitdir = ".";
-	if ((err = check_format(gitdir)) < 0)
+	if ((err = lg_repo_check_format(gitdir)) < 0)
 		return err;
 	if (git_repository_open_ext(&repo, gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		return lg_error_set_git(LG_ERROR, "cannot open the repository");
@@ -219,7 +219,7 @@ int lg_repo_open_path(git_repository **out, const char *path)
 	*out = NULL;
 	if (git_repository_discover(&root, path, 0, NULL) < 0)
 		return lg_error_set_git(LG_ERROR, "not a git repository");
-	if ((err = check_format(root.ptr)) < 0)
+	if ((err = lg_repo_check_format(root.ptr)) < 0)
 		goto done;
 	if (git_repository_open(out, root.ptr) < 0) {
 		const git_error *e = git_error_last();

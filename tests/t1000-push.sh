@@ -18,7 +18,7 @@ test_setup 'set up a server and a clone' '
 test_expect_success 'a push without linknames is accepted silently' '
 	echo "// more" >>m.go && commit_all "more" &&
 	push origin main && expect_push_accepted &&
-	expect_no_grep "linkgate" push.err
+	expect_no_grep "linkgate" "$ERR"
 '
 
 test_expect_success 'an undocumented linkname is rejected with path:line and rule ids' '
@@ -26,12 +26,12 @@ test_expect_success 'an undocumented linkname is rejected with path:line and rul
 	bare_linkname_go | write_file rand/rand.go &&
 	commit_all "use fastrand" &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "remote: linkgate: push rejected" push.err &&
-	expect_grep "rand/rand.go:5" push.err &&
-	expect_grep "linkname.rationale" push.err &&
-	expect_grep "linkname.issue" push.err &&
-	expect_grep "linkname.signoff" push.err &&
-	expect_grep "hint:" push.err
+	expect_grep "remote: linkgate: push rejected" "$ERR" &&
+	expect_grep "rand/rand.go:5" "$ERR" &&
+	expect_grep "linkname.rationale" "$ERR" &&
+	expect_grep "linkname.issue" "$ERR" &&
+	expect_grep "linkname.signoff" "$ERR" &&
+	expect_grep "hint:" "$ERR"
 '
 
 test_expect_success 'the rejected push changed nothing on the server' '
@@ -53,7 +53,7 @@ test_expect_success 'a file rename that carries a linkname along is not new' '
 	push origin HEAD:main && expect_push_accepted
 '
 
-test_expect_success 'moving the directive within its file is not new' '
+test_expect_success 'editing elsewhere in the file does not make its directive new' '
 	git fetch -q && git checkout -q -b t4 origin/main &&
 	printf "\n// trailing comment\n" >>rand/fast.go && commit_all "touch" &&
 	push origin HEAD:main && expect_push_accepted
@@ -64,8 +64,8 @@ test_expect_success 'changing the rationale judges the directive again' '
 	sed -e "s/^\/\/ owner: .*/\/\/ owner: someone/" rand/fast.go >x && mv x rand/fast.go &&
 	commit_all "change owner" &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "rand/fast.go" push.err &&
-	expect_grep "linkname.issue" push.err
+	expect_grep "rand/fast.go" "$ERR" &&
+	expect_grep "linkname.issue" "$ERR"
 '
 
 test_expect_success 'a directive inside a raw string in a code generator is not flagged' '
@@ -99,7 +99,7 @@ test_expect_success 'a directive uncovered by deleting the block comment around 
 	grep -v "^/\*\|^\*/" hidden/h.go >x && mv x hidden/h.go &&
 	commit_all "uncover" &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "hidden/h.go:6" push.err
+	expect_grep "hidden/h.go:5" "$ERR"
 '
 
 test_expect_success 'branch deletion is accepted' '
@@ -109,7 +109,7 @@ test_expect_success 'branch deletion is accepted' '
 '
 
 test_expect_success 'a new branch holding only commits the server already has is accepted' '
-	git --git-dir=../srv.git update-ref refs/heads/legacy "$(git rev-parse t1)" &&
+	git --git-dir=../srv.git fetch -q "$PWD" t1:refs/heads/legacy &&
 	git fetch -q && git checkout -q -b copy origin/legacy &&
 	push origin HEAD:refs/heads/copy-of-legacy && expect_push_accepted
 '
@@ -119,7 +119,7 @@ test_expect_success 'a force push that adds a bad commit is rejected; one that o
 	git reset -q --hard HEAD~1 &&
 	bare_linkname_go | write_file rand/other.go && commit_all "rewrite" &&
 	push --force origin HEAD:main && expect_push_rejected &&
-	expect_grep "rand/other.go" push.err &&
+	expect_grep "rand/other.go" "$ERR" &&
 	git reset -q --hard origin/main~1 &&
 	push --force origin HEAD:main && expect_push_accepted
 '
@@ -129,7 +129,7 @@ test_expect_success 'an annotated tag of a new bad commit is rejected; of a know
 	bare_linkname_go | write_file tagged/t.go && commit_all "tagged" &&
 	git tag -a -m "release" v1.0 &&
 	push origin v1.0 && expect_push_rejected &&
-	expect_grep "tagged/t.go" push.err &&
+	expect_grep "tagged/t.go" "$ERR" &&
 	git tag -a -m "release" v0.9 origin/main &&
 	push origin v0.9 && expect_push_accepted
 '
@@ -153,8 +153,8 @@ test_expect_success 'a merge whose conflict resolution introduces a linkname is 
 	GO
 	git add conflict.go && git commit -q --no-edit &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "conflict.go:5" push.err &&
-	expect_grep "$(git rev-parse --short=12 HEAD)" push.err
+	expect_grep "conflict.go:5" "$ERR" &&
+	expect_grep "$(git rev-parse --short=12 HEAD)" "$ERR"
 '
 
 test_expect_success 'a clean merge of already-checked work adds nothing new' '
@@ -172,7 +172,7 @@ test_expect_success 'a multi-ref push where only the last ref is bad is rejected
 	git checkout -q -b r2 origin/main && echo "package r2" >r2.go && commit_all "r2" &&
 	git checkout -q -b r3 origin/main && bare_linkname_go | write_file r3/r3.go && commit_all "r3" &&
 	push origin r1 r2 r3 && expect_push_rejected &&
-	expect_grep "r3/r3.go" push.err &&
+	expect_grep "r3/r3.go" "$ERR" &&
 	! git --git-dir=../srv.git rev-parse -q --verify refs/heads/r1 >/dev/null
 '
 
@@ -186,7 +186,7 @@ test_expect_success 'content first pushed to an unprotected ref is checked when 
 	bare_linkname_go | write_file up/up.go && commit_all "for review" &&
 	push ../up.git HEAD:refs/heads/review/x && expect_push_accepted &&
 	push ../up.git HEAD:refs/heads/main && expect_push_rejected &&
-	expect_grep "up/up.go" push.err
+	expect_grep "up/up.go" "$ERR"
 '
 
 test_expect_success 'a binary asset and a large clean file are accepted' '
@@ -212,7 +212,7 @@ test_expect_success 'files excluded by build constraints are scanned' '
 	{ printf "//go:build ignore\n\n"; bare_linkname_go; } | write_file ign/x.go &&
 	commit_all "ignored by build" &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "ign/x.go" push.err
+	expect_grep "ign/x.go" "$ERR"
 '
 
 test_done

@@ -18,9 +18,9 @@ test_expect_success '-checklinkname=0 added to a Makefile without trailers is re
 	git checkout -q -b f1 origin/main &&
 	printf "build:\n\tgo build -ldflags=-checklinkname=0 ./...\n" >Makefile && commit_all "disable check" &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "Makefile:2" push.err &&
+	expect_grep "Makefile:2" "$ERR" &&
 	for r in checklinkname.issue checklinkname.owner checklinkname.remove-by checklinkname.signoff; do
-		expect_grep "$r" push.err || return 1
+		expect_grep "$r" "$ERR" || return 1
 	done
 '
 
@@ -44,8 +44,8 @@ Owner: platform-runtime@example.com
 Remove-By: $past
 Platform-Signoff: Pat Platform <pat@example.com>" &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "checklinkname.remove-by" push.err &&
-	expect_no_grep "checklinkname.issue" push.err
+	expect_grep "checklinkname.remove-by" "$ERR" &&
+	expect_no_grep "checklinkname.issue" "$ERR"
 '
 
 test_expect_success 'a Remove-By date beyond removal.max_days is rejected' '
@@ -56,7 +56,7 @@ Owner: platform-runtime@example.com
 Remove-By: $far
 Platform-Signoff: Pat Platform <pat@example.com>" &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "checklinkname.remove-by" push.err
+	expect_grep "checklinkname.remove-by" "$ERR"
 '
 
 test_expect_success 'an issue that does not match issue_pattern is rejected' '
@@ -67,7 +67,7 @@ Owner: platform-runtime@example.com
 Remove-By: $soon
 Platform-Signoff: Pat Platform <pat@example.com>" &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "checklinkname.issue" push.err
+	expect_grep "checklinkname.issue" "$ERR"
 '
 
 test_expect_success 'look-alikes that do not switch the check off are accepted' '
@@ -94,8 +94,8 @@ test_expect_success 'every disabling spelling in a workflow is found' '
 	YML
 	commit_all "ci" &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "ci.yml:4" push.err &&
-	expect_grep "ci.yml:5" push.err
+	expect_grep "ci.yml:4" "$ERR" &&
+	expect_grep "ci.yml:5" "$ERR"
 '
 
 test_expect_success 'moving a flag line unchanged to another file is not new' '
@@ -109,8 +109,8 @@ test_expect_success 'a documentation mention is a warning only' '
 	git fetch -q && git checkout -q -b f6 origin/main &&
 	echo "Never build with -checklinkname=0." >NOTES.md && commit_all "docs" &&
 	push origin HEAD:main && expect_push_accepted &&
-	expect_grep "checklinkname.mention" push.err &&
-	expect_grep "warning" push.err
+	expect_grep "checklinkname.mention" "$ERR" &&
+	expect_grep "warning" "$ERR"
 '
 
 test_done

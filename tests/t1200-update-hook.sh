@@ -17,7 +17,7 @@ test_expect_success 'the update hook rejects only its own ref' '
 	git checkout -q -b bad origin/main && bare_linkname_go | write_file b/b.go && commit_all "bad" &&
 	push origin good bad &&
 	test "$push_status" -ne 0 &&
-	expect_grep "b/b.go" push.err &&
+	expect_grep "b/b.go" "$ERR" &&
 	git --git-dir=../srv.git rev-parse -q --verify refs/heads/good >/dev/null &&
 	! git --git-dir=../srv.git rev-parse -q --verify refs/heads/bad >/dev/null
 '

@@ -14,52 +14,60 @@ test_setup 'set up a server and a clone' '
 '
 
 test_expect_success 'malformed hook input exits 2 with one line' '
-	(cd srv.git && printf "not a push line\n" | "$LINKGATE" pre-receive 2>../err); expect_status $? 2 &&
-	expect_grep "malformed hook input line 1" err &&
-	test "$(wc -l <err)" -eq 1
+	(cd srv.git && printf "not a push line\n" | "$LINKGATE" pre-receive 2>"$TRASH/err"); expect_status $? 2 &&
+	expect_grep "malformed hook input line 1" "$TRASH/err" &&
+	test "$(wc -l <"$TRASH/err")" -eq 1
 '
 
 test_expect_success 'an unknown pushed object is rejected, never "nothing to check"' '
 	(cd srv.git && printf "%s %s refs/heads/x\n" $Z 1234567890123456789012345678901234567890 |
-		"$LINKGATE" pre-receive 2>../err); expect_status $? 3 &&
-	expect_grep "cannot be read" err
+		"$LINKGATE" pre-receive 2>"$TRASH/err"); expect_status $? 3 &&
+	expect_grep "cannot be read" "$TRASH/err"
 '
 
 test_expect_success 'a quarantine the hook cannot see rejects the push' '
 	head=$(git --git-dir=srv.git rev-parse main) &&
 	(cd srv.git && printf "%s %s refs/heads/y\n" $Z $head |
-		GIT_OBJECT_DIRECTORY=/nonexistent/quarantine "$LINKGATE" pre-receive 2>../err); expect_status $? 3 &&
-	expect_grep "GIT_OBJECT_DIRECTORY" err
+		GIT_OBJECT_DIRECTORY=/nonexistent/quarantine "$LINKGATE" pre-receive 2>"$TRASH/err"); expect_status $? 3 &&
+	expect_grep "GIT_OBJECT_DIRECTORY" "$TRASH/err"
 '
 
 test_expect_success 'a missing alternate object directory rejects the push' '
 	head=$(git --git-dir=srv.git rev-parse main) &&
 	(cd srv.git && printf "%s %s refs/heads/y\n" $Z $head |
 		GIT_OBJECT_DIRECTORY="$PWD/objects" GIT_ALTERNATE_OBJECT_DIRECTORIES="/nonexistent/a:\"/quoted:path\"" \
-		"$LINKGATE" pre-receive 2>../err); expect_status $? 3 &&
-	expect_grep "alternate object directory" err
+		"$LINKGATE" pre-receive 2>"$TRASH/err"); expect_status $? 3 &&
+	expect_grep "alternate object directory" "$TRASH/err"
 '
 
 test_expect_success 'a ref pointing at a tree or a blob is rejected with a clear message' '
 	cd work &&
 	tree=$(git rev-parse HEAD^{tree}) && blob=$(git rev-parse HEAD:m.go) &&
 	push origin "$tree:refs/tags/a-tree" && expect_push_rejected &&
-	expect_grep "refs/tags/a-tree points at a tree" push.err &&
+	expect_grep "refs/tags/a-tree points at a tree" "$ERR" &&
 	push origin "$blob:refs/tags/a-blob" && expect_push_rejected &&
-	expect_grep "points at a blob" push.err
+	expect_grep "points at a blob" "$ERR"
+'
+
+test_setup 'a server installed without --config, so the lookup order applies' '
+	git init -q --bare plain.git && "$LINKGATE" install plain.git >/dev/null &&
+	(cd work && git push -q ../plain.git main 2>/dev/null)
 '
 
 test_expect_success 'a missing configuration named by LINKGATE_CONFIG rejects (exit 2)' '
 	cd work && git checkout -q -b c1 origin/main && echo "// x" >>m.go && commit_all "x" &&
-	LINKGATE_CONFIG=/nonexistent/linkgate.yml git push origin HEAD:main >/dev/null 2>err; test $? -ne 0 &&
-	expect_grep "linkgate.yml" err
+	LINKGATE_CONFIG=/nonexistent/linkgate.yml git push ../plain.git HEAD:main >/dev/null 2>"$TRASH/err"; test $? -ne 0 &&
+	expect_grep "remote: linkgate: push rejected: configuration /nonexistent/linkgate.yml" "$TRASH/err"
 '
 
 test_expect_success 'a broken configuration rejects with file:line:column' '
 	printf "mode: enforce\nmode: warn\n" >dup.yml &&
 	cd work && git checkout -q -b c2 origin/main && echo "// y" >>m.go && commit_all "y" &&
-	LINKGATE_CONFIG="$TRASH/dup.yml" git push origin HEAD:main >/dev/null 2>err; test $? -ne 0 &&
-	expect_grep "dup.yml:2:" err
+	LINKGATE_CONFIG="$TRASH/dup.yml" git push ../plain.git HEAD:main >/dev/null 2>"$TRASH/err"; test $? -ne 0 &&
+	expect_grep "remote: linkgate: push rejected: .*dup.yml:2:" "$TRASH/err" &&
+	git config -f ../plain.git/config linkgate.config "$TRASH/dup.yml" &&
+	git push ../plain.git HEAD:main >/dev/null 2>"$TRASH/err"; test $? -ne 0 &&
+	expect_grep "dup.yml:2:" "$TRASH/err"
 '
 
 test_expect_success 'control bytes in paths and messages never reach the terminal raw' '
@@ -68,17 +76,17 @@ test_expect_success 'control bytes in paths and messages never reach the termina
 	bare_linkname_go >"$name" &&
 	git add -A && git commit -q -m "$(printf "msg \033[2J\233 clear")" &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "evil" push.err &&
-	! grep -q "$(printf "\033")" push.err &&
-	! grep -q "$(printf "\007")" push.err &&
-	! LC_ALL=C grep -q "$(printf "\233")" push.err
+	expect_grep "evil" "$ERR" &&
+	! grep -q "$(printf "\033")" "$ERR" &&
+	! grep -q "$(printf "\007")" "$ERR" &&
+	! LC_ALL=C grep -q "$(printf "\233")" "$ERR"
 '
 
 test_expect_success 'a directive in a file with NUL bytes is still found' '
 	cd work && git checkout -q -b nul origin/main &&
 	{ bare_linkname_go; printf "var x = \"\000\"\n"; } >nul.go && commit_all "nul" &&
 	push origin HEAD:main && expect_push_rejected &&
-	expect_grep "nul.go:5" push.err
+	expect_grep "nul.go:5" "$ERR"
 '
 
 test_expect_success 'a blob over limits.max_blob_mb that mentions the needle is a limit rejection' '
@@ -89,7 +97,7 @@ test_expect_success 'a blob over limits.max_blob_mb that mentions the needle is 
 	awk "BEGIN { for (i = 0; i < 60000; i++) print \"// filler line \" i }" >clean.go &&
 	commit_all "huge" &&
 	push ../lim.git HEAD:refs/heads/main && expect_push_rejected &&
-	expect_grep "max_blob_mb" push.err
+	expect_grep "max_blob_mb" "$ERR"
 '
 
 test_expect_success 'a big blob without a needle is accepted' '
@@ -101,11 +109,13 @@ test_expect_success 'a big blob without a needle is accepted' '
 
 test_expect_success 'a SHA-256 repository is refused with a clear message' '
 	git init -q --bare --object-format=sha256 s256.git &&
-	"$LINKGATE" install s256.git >/dev/null &&
+	"$LINKGATE" install s256.git 2>"$TRASH/err"; expect_status $? 2 &&
+	expect_grep "sha256 object format" "$TRASH/err" &&
+	cp plain.git/hooks/pre-receive s256.git/hooks/pre-receive &&
 	git init -q --object-format=sha256 w256 && cd w256 &&
 	echo "package m" >m.go && commit_all "sha256" &&
 	push ../s256.git HEAD:refs/heads/main && expect_push_rejected &&
-	expect_grep "sha256 object format" push.err
+	expect_grep "SHA-256 object ids" "$ERR"
 '
 
 test_done

@@ -123,9 +123,11 @@ commit_all() {
 }
 
 # push ARGS...: runs git push, keeping stderr (the remote: lines) in
-# push.err and the exit status in $push_status; never fails itself.
+# $ERR (outside every work tree) and the exit status in $push_status; never
+# fails itself.
+ERR="$TRASH/push.err"
 push() {
-	git push "$@" >push.out 2>push.err
+	git push "$@" >"$TRASH/push.out" 2>"$ERR"
 	push_status=$?
 	return 0
 }
@@ -133,7 +135,7 @@ push() {
 expect_push_accepted() {
 	if [ "$push_status" -ne 0 ]; then
 		echo "push was rejected:"
-		cat push.err
+		cat "$ERR"
 		return 1
 	fi
 }
@@ -141,10 +143,10 @@ expect_push_accepted() {
 expect_push_rejected() {
 	if [ "$push_status" -eq 0 ]; then
 		echo "push was accepted:"
-		cat push.err
+		cat "$ERR"
 		return 1
 	fi
-	expect_grep "pre-receive hook declined\|update hook declined\|hook declined" push.err
+	expect_grep "hook declined" "$ERR"
 }
 
 # The directory of test data.

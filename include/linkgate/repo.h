@@ -34,6 +34,10 @@ int lg_repo_open_hook(git_repository **out);
  * scan. Ownership problems get a hint about safe.directory. */
 int lg_repo_open_path(git_repository **out, const char *path);
 
+/* Refuses, with LG_EUNSUPPORTED and a message saying why, a repository
+ * whose config (gitdir/config) declares a format libgit2 cannot read. */
+int lg_repo_check_format(const char *gitdir);
+
 /* Splits a GIT_ALTERNATE_OBJECT_DIRECTORIES value the way git does: entries
  * separated by ':', an entry starting with '"' C-unquoted. Empty entries are
  * skipped. Returns 0 or LG_EUSAGE for a malformed quoted entry. */
