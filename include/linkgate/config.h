@@ -10,6 +10,20 @@
  *
  * lg_config_init_defaults() fills the embedded defaults; parsing overlays a
  * file on them. The struct owns all its strings.
+ *
+ * A key present in the file replaces the default: lists are replaced whole,
+ * nested mappings (refs, limits, ...) merge key by key. Where a string is
+ * expected, a plain scalar that YAML could read as null, a boolean or a
+ * number (`~`, `yes`, `off`, `42`, `1.5`) must be quoted; a boolean is plain
+ * `true` or `false`; an integer is plain decimal digits. Limits and
+ * removal.max_days must be positive (and stay below bounds that keep unit
+ * conversions from overflowing). Nesting is limited to 64 levels.
+ * `signoff.verify: ssh` is refused for now.
+ *
+ * Every error message has the form `FILE:LINE:COLUMN: KEY.PATH: what`, with
+ * 1-based positions of the offending node, e.g.
+ * `linkgate.yml:7:15: limits.timeout_ms: expected an integer, got "5s"`.
+ * YAML syntax errors have no key path: `FILE:LINE:COLUMN: invalid YAML: ...`.
  */
 #ifndef LINKGATE_CONFIG_H
 #define LINKGATE_CONFIG_H
@@ -112,7 +126,8 @@ struct lg_config {
 /* Fills cfg with the embedded defaults (SPEC's example values). */
 void lg_config_init_defaults(struct lg_config *cfg);
 /* Overlays the YAML document in buf on cfg (which holds defaults). filename is
- * used in messages and stored as cfg->source. Returns 0 or LG_ECONFIG. */
+ * used in messages and stored as cfg->source. Returns 0 or LG_ECONFIG. On
+ * error cfg may hold part of the overlay; it stays valid to release. */
 int lg_config_parse(struct lg_config *cfg, const char *buf, size_t len, const char *filename);
 /* Reads and parses a file. Returns 0, LG_ECONFIG (also for an unreadable file). */
 int lg_config_load_file(struct lg_config *cfg, const char *path);
@@ -121,8 +136,13 @@ void lg_config_release(struct lg_config *cfg);
 /* The effective setting of a rule: the override in rules:, else dflt. */
 enum lg_rule_setting lg_config_rule_setting(const struct lg_config *cfg, const char *id, enum lg_rule_setting dflt);
 
-/* Prints the effective configuration as YAML (for `config check`). */
+/* Prints the effective configuration as YAML (for `config check`): every
+ * key, strings double-quoted, a `# source:` comment first. The output parses
+ * back (lg_config_parse) to the same configuration. */
 void lg_config_dump(const struct lg_config *cfg, FILE *out);
+struct lg_buf;
+/* The same, appended to out. */
+void lg_config_dump_buf(const struct lg_config *cfg, struct lg_buf *out);
 
 const char *lg_mode_name(enum lg_mode m);
 const char *lg_verify_name(enum lg_verify v);
