@@ -489,6 +489,13 @@ static int occ_cmp_place(const void *x, const void *y)
 	return a->item < b->item ? -1 : a->item > b->item;
 }
 
+/* qsort() must not be handed the NULL array of an empty list. */
+static void sort_occs(struct occs *o, int (*cmp)(const void *, const void *))
+{
+	if (o->n)
+		qsort(o->v, o->n, sizeof(*o->v), cmp);
+}
+
 /*
  * Keys that occur more often on the new side than on the old side, with
  * the difference. Both lists must be sorted with occ_cmp_key_change. Marks
@@ -639,7 +646,8 @@ static int emit(struct lg_added *a, struct lg_findings *out, struct side *s0, st
 	size_t i;
 	int err;
 
-	qsort(sel, nsel, sizeof(*sel), occ_cmp_place);
+	if (nsel)
+		qsort(sel, nsel, sizeof(*sel), occ_cmp_place);
 	for (i = 0; i < nsel; i++) {
 		const struct change *c = &s0->ch.v[sel[i].change];
 		struct lg_finding *f;
@@ -687,8 +695,8 @@ static int added_kind(struct lg_added *a, struct lg_findings *out, struct side *
 		if ((err = side_occs(&s->nw, a, &s->ch, linkname, true)) < 0 ||
 		    (err = side_occs(&s->old, a, &s->ch, linkname, false)) < 0)
 			goto done;
-		qsort(s->nw.v, s->nw.n, sizeof(*s->nw.v), occ_cmp_key_change);
-		qsort(s->old.v, s->old.n, sizeof(*s->old.v), occ_cmp_key_change);
+		sort_occs(&s->nw, occ_cmp_key_change);
+		sort_occs(&s->old, occ_cmp_key_change);
 		compute_excess(&s->ex, &s->nex, &s->nw, &s->old);
 	}
 
