@@ -15,18 +15,31 @@
 /*
  * One pattern for every disabling spelling. The class before the dashes
  * includes '-' so that a third dash is not skipped over; the values are
- * exactly what Go's strconv.ParseBool reads as false. Byte mode: the classes
- * are ASCII, so UTF-8 decoding would only add ways to fail.
+ * exactly what Go's strconv.ParseBool reads as false, optionally wrapped in
+ * matching quotes (the shell removes them: -checklinkname='0' disables).
+ * Byte mode: the classes are ASCII, so UTF-8 decoding would only add ways
+ * to fail.
+ *
+ * The flag written directly as the value of another tool's flag goes to
+ * that tool, not to Go's linker (GO-RULES: -gcflags=..., -extldflags=...),
+ * so those spellings are excluded. Anything less direct (the flag later in
+ * a quoted multi-word -gcflags value) is still reported: over-reporting is
+ * the documented side to err on.
  */
+#define OTHER_TOOL(t) t "=|" t "=all=|" t "='|" t "=\"|" t " '|" t " \"|" t " |" t "='all=|" t "=\"all="
 static const char flags_pattern[] =
-	"(?<![A-Za-z0-9_-])--?checklinkname=(?:false|FALSE|False|0|f|F)(?![A-Za-z0-9_])";
+	"(?<![A-Za-z0-9_-])"
+	"(?<!" OTHER_TOOL("gcflags") "|" OTHER_TOOL("asmflags") "|" OTHER_TOOL("gccgoflags") "|"
+	OTHER_TOOL("extldflags") ")"
+	"--?checklinkname=(['\"]?)(?:false|FALSE|False|0|f|F)\\1(?![A-Za-z0-9_])";
 
 #define NEEDLE_LEN (sizeof(LG_FLAGS_NEEDLE) - 1)
 /* A match starts at most two bytes before the needle ("--") and ends at
- * most "=" plus a five-byte value after it; one more byte lets the
- * look-ahead see what follows the value. */
+ * most "=" plus a five-byte value and two quotes after it; one more byte
+ * lets the look-ahead see what follows the value. The look-behinds see the
+ * whole line before the window. */
 #define WINDOW_BEFORE 2
-#define WINDOW_AFTER (NEEDLE_LEN + 1 + 5 + 1)
+#define WINDOW_AFTER (NEEDLE_LEN + 1 + 5 + 2 + 1)
 
 struct lg_flags {
 	pcre2_code *code;

@@ -183,7 +183,48 @@ static const char *const lookalikes[] = {
 	"- checklinkname=0",
 	"checklinkname",
 	"checklinknamechecklinkname=0",
+	/* Another tool's flag value: the compiler, assembler or external linker gets it. */
+	"go build -gcflags=-checklinkname=0 ./...",
+	"go build -gcflags=all=-checklinkname=0 ./...",
+	"go build -gcflags '-checklinkname=0' ./...",
+	"go build -gcflags \"-checklinkname=0\" ./...",
+	"go build -gcflags -checklinkname=0 ./...",
+	"go build -asmflags='-checklinkname=false' ./...",
+	"go build -gccgoflags=-checklinkname=0 ./...",
+	"go build -ldflags=-extldflags=-checklinkname=0 ./...",
+	"go build -ldflags '-extldflags \"-checklinkname=0\"' ./...",
+	/* Unbalanced quotes are not a value the shell hands over as 0. */
+	"-checklinkname='0",
+	"-checklinkname=\"0'",
 };
+
+/* Spellings that do disable the check, beyond the generated grid. */
+static const struct {
+	const char *text;
+	const char *spelling;
+} extra_matches[] = {
+	{ "go build -ldflags=-checklinkname='0' ./...", "-checklinkname='0'" },
+	{ "go build -ldflags='--checklinkname=\"false\"' ./...", "--checklinkname=\"false\"" },
+	{ "go build -ldflags=\"-extldflags=-static -checklinkname=0\" ./...", "-checklinkname=0" },
+	{ "go build -gcflags=-N -ldflags=-checklinkname=0 ./...", "-checklinkname=0" },
+	{ "GOFLAGS=-ldflags=-checklinkname=F", "-checklinkname=F" },
+};
+
+static void test_extra_matches(void)
+{
+	size_t i;
+
+	for (i = 0; i < LG_ARRAY_SIZE(extra_matches); i++) {
+		struct lg_flag_hits hits;
+		int rc;
+
+		lg_flag_hits_init(&hits);
+		rc = lg_flags_scan(fl, &hits, extra_matches[i].text, strlen(extra_matches[i].text));
+		tap_ok(rc == 0 && hits.n == 1 && !strcmp(hits.v[0].spelling, extra_matches[i].spelling), "match: %s",
+		       extra_matches[i].text);
+		lg_flag_hits_release(&hits);
+	}
+}
 
 static void test_lookalikes(void)
 {
@@ -499,6 +540,7 @@ int main(void)
 	}
 	test_contexts();
 	test_lookalikes();
+	test_extra_matches();
 	test_bytes();
 	test_limit();
 	test_carriers();
