@@ -235,8 +235,9 @@ int lg_sandbox_pcall(struct lg_sandbox *sb, lua_CFunction fn, void *ud, int nres
 	lua_pushlightuserdata(L, ud);
 	status = lua_pcall(L, 1, nresults, base + 1);
 	/* A limit the policy swallowed with pcall (memory errors can be caught
-	 * without the hook seeing them) still fails the call. */
-	if (sb->trip == TRIP_NONE && (sb->mem_hit || (status == LUA_ERRMEM && sb->mem_refused)))
+	 * without the hook seeing them) still fails the call. A refusal still
+	 * pending here was raised without a retry that succeeded. */
+	if (sb->trip == TRIP_NONE && (sb->mem_hit || sb->mem_refused))
 		sb->trip = TRIP_MEMORY;
 	if (sb->trip != TRIP_NONE) {
 		lua_settop(L, base);
