@@ -559,6 +559,12 @@ static void m_policy_warn(struct env *e)
 	e->cfg->policies[0].has_mode = true;
 	e->cfg->policies[0].mode = LG_MODE_WARN;
 }
+static void m_policy_audit(struct env *e)
+{
+	drop_trailer(e->c, "Issue");
+	e->cfg->policies[0].has_mode = true;
+	e->cfg->policies[0].mode = LG_MODE_AUDIT;
+}
 static void m_f_owners(struct env *e)
 {
 	cfg_owners(e->cfg, "^team-");
@@ -741,6 +747,9 @@ static const struct dcase default_cases[] = {
 	{ "override to off", LG_FINDING_LINKNAME, m_rule_off, "linkname.measured-gain", PASS, NULL, NULL },
 	{ "policy in warn mode", LG_FINDING_LINKNAME, m_policy_warn, "linkname.issue", WARN, "no \"Issue:\" trailer",
 	  NULL },
+
+	{ "policy in audit mode (as warn)", LG_FINDING_LINKNAME, m_policy_audit, "linkname.issue", WARN,
+	  "no \"Issue:\" trailer", NULL },
 
 	{ "flag: no Issue trailer", LG_FINDING_CHECKLINKNAME_OFF, m_no_issue, "checklinkname.issue", ERR,
 	  "has no \"Issue:\" trailer", "Issue: PROJ-123" },
@@ -1377,6 +1386,41 @@ static void test_api(void)
 	lg_config_release(&cfg);
 }
 
+/* Two findings of one commit get the same commit table, push and ctx. */
+static void test_shared_commit(void)
+{
+	struct lg_config cfg;
+	struct lg_commit_info c;
+	struct lg_verdict vd;
+	struct lg_finding *two[2];
+	struct lg_findings list = { two, 2, 2 };
+	struct lg_policy *p = NULL;
+	int err;
+
+	cfg_base(&cfg);
+	cfg_only(&cfg, "shared-commit.lua");
+	commit_good(&c);
+	two[0] = linkname_good(&c);
+	two[1] = linkname_good(&c);
+	two[1]->line = 15;
+	lg_verdict_init(&vd);
+	err = lg_policy_new(&p, &cfg);
+	if (!err)
+		err = lg_policy_eval(p, &vd, &list, NULL, NOW);
+	tap_is_int(err, 0, "two findings of one commit evaluate");
+	tap_is_int((long long)vd.n, 2, "one violation per finding");
+	tap_is_str(vd.n == 2 ? vd.v[1].message : NULL, "commit true, push true, ctx true",
+		   "the commit table, push and ctx are shared between findings");
+	tap_ok(vd.n == 2 && vd.v[0].finding == two[0] && vd.v[1].finding == two[1],
+	       "violations point at their findings");
+	lg_policy_free(p);
+	lg_verdict_release(&vd);
+	lg_finding_free(two[0]);
+	lg_finding_free(two[1]);
+	lg_commit_info_release(&c);
+	lg_config_release(&cfg);
+}
+
 /* lg.log keeps LG_LOG_MAX_LINES lines and says how many it dropped. */
 static void test_log_cap(void)
 {
@@ -1428,5 +1472,6 @@ int main(void)
 	test_limits();
 	test_api();
 	test_log_cap();
+	test_shared_commit();
 	return tap_done();
 }
