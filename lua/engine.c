@@ -295,6 +295,10 @@ int lg_policy_eval(struct lg_policy *p, struct lg_verdict *vd, const struct lg_f
 
 const char *const *lg_policy_log_lines(const struct lg_policy *p, size_t *n)
 {
+	if (!p) {
+		*n = 0;
+		return NULL;
+	}
 	*n = p->api.nlog + (p->api.log_dropped ? 1 : 0);
 	return (const char *const *)p->api.log;
 }

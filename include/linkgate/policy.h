@@ -32,9 +32,10 @@ int lg_policy_eval(struct lg_policy *p, struct lg_verdict *vd, const struct lg_f
 void lg_policy_free(struct lg_policy *p);
 
 /* The lines policies wrote with lg.log(), raw (the report escapes them), in
- * order: at most LG_LOG_MAX_LINES of at most LG_LOG_MAX_LINE bytes each (see
- * sandbox.h), then one "(N more lg.log lines not shown)" line if any were
- * dropped. Borrowed from p; *n is the count. */
+ * order: at most 100 lines of at most 1000 bytes each (LG_LOG_MAX_LINES and
+ * LG_LOG_MAX_LINE in sandbox.h), then one "(N more lg.log lines not shown)"
+ * line if any were dropped. Borrowed from p, valid until lg_policy_free();
+ * *n is the count (0 and NULL for a NULL p). */
 const char *const *lg_policy_log_lines(const struct lg_policy *p, size_t *n);
 
 #endif
