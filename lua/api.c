@@ -439,6 +439,7 @@ static int l_regex(lua_State *L)
 	struct re_ctx *ctx = get_re_ctx(L);
 	struct re_obj *re;
 	PCRE2_SIZE eoff;
+	size_t csize = 0;
 	int ecode;
 
 	for (; *flags; flags++) {
@@ -478,6 +479,11 @@ static int l_regex(lua_State *L)
 	re->md = pcre2_match_data_create_from_pattern(re->code, ctx->g);
 	if (!re->md)
 		return luaL_error(L, "lg.regex: memory limit reached");
+	/* The collector sees only the small userdata; tell it about the C
+	 * memory behind it, so regexes a policy drops are freed before their
+	 * code fills the memory budget. */
+	if (pcre2_pattern_info(re->code, PCRE2_INFO_SIZE, &csize) == 0)
+		lua_gc(L, LUA_GCSTEP, (int)(csize / 1024 + 1));
 	return 1;
 }
 

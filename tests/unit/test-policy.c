@@ -1239,6 +1239,18 @@ static void test_limits(void)
 		lg_commit_info_release(&c);
 		lg_config_release(&cfg);
 	}
+	{
+		const char *files[] = { "regex-churn.lua", NULL };
+		const struct lg_violation *v;
+
+		run_files(&o, 50000000, 2, files);
+		v = viol(&o.vd, "regex.churn");
+		tap_ok(o.err == 0 && v && !strcmp(v->message, "hits 3000"),
+		       "regexes compiled in a loop stay within a 2 MiB budget");
+		if (o.err)
+			tap_diag("%s", o.msg);
+		outcome_release(&o);
+	}
 	expect_error("a fresh policy after all the limits", "bad-return.lua", LG_ERROR, "check returned a boolean");
 }
 
