@@ -207,7 +207,8 @@ static struct lg_finding *linkname_good(const struct lg_commit_info *c)
 	f->rationale.line = 8;
 	f->rationale.why = lg_xstrdup("time.Now allocates on this path; we need the raw monotonic clock");
 	f->rationale.measured_gain = lg_xstrdup("35ns/op and 1 alloc/op less in BenchmarkStamp");
-	f->rationale.target_source = lg_xstrdup("https://go.googlesource.com/go/+/refs/tags/go1.22.0/src/runtime/time_nofake.go");
+	f->rationale.target_source =
+		lg_xstrdup("https://go.googlesource.com/go/+/refs/tags/go1.22.0/src/runtime/time_nofake.go");
 	f->rationale.removed_when = lg_xstrdup("go1.25 exports a monotonic clock reading");
 	f->rationale.owner = lg_xstrdup("team-runtime");
 	return f;
@@ -1157,7 +1158,8 @@ static void test_bad_policies(void)
 		     "bad-rule-field.lua:2: lg.rule: unknown field 'serverity'");
 	expect_error("bad on", "bad-rule-on.lua", LG_ECONFIG,
 		     "lg.rule 'bad.on': on must be \"linkname\" or \"checklinkname-off\", not 'linknames'");
-	expect_error("duplicate rule id", "bad-rule-dup.lua", LG_ECONFIG, "lg.rule: rule 'bad.dup' is already defined (by policy ");
+	expect_error("duplicate rule id", "bad-rule-dup.lua", LG_ECONFIG,
+		     "lg.rule: rule 'bad.dup' is already defined (by policy ");
 	expect_error("check returning false", "bad-return.lua", LG_ERROR,
 		     "rule 'bad.return' on internal/fast/clock.go:14: check returned a boolean value");
 	expect_error("runtime error", "bad-runtime.lua", LG_ERROR, "bad-runtime.lua:6: attempt to index a nil value "
