@@ -98,11 +98,12 @@ local function owner_ok(owner)
   return false
 end
 
+-- How an acceptable owner is described in hints.
 local function owners_text()
   if #owner_res == 0 then
-    return "any non-empty owner"
+    return "any non-empty owner is accepted"
   end
-  return "one of the owners patterns " .. quote_list(cfg.owners)
+  return "the owner must match one of the owners patterns " .. quote_list(cfg.owners)
 end
 
 local function under_vendor(f)
@@ -275,7 +276,7 @@ rule({
       return nil
     end
     return fail(("owner %s matches none of the owners patterns %s"):format(q(trim(owner)), quote_list(cfg.owners)),
-      "set the rationale's `owner:` line to an owner matching " .. owners_text())
+      "set the rationale's `owner:` line to the team or person who keeps this working (" .. owners_text() .. ")")
   end,
 })
 
@@ -839,8 +840,8 @@ rule({
         return nil
       end
     end
-    local hint = ("add this trailer to the last paragraph of the commit message:\n%s: <team>\n" ..
-      "(the owner must match %s)"):format(key, owners_text())
+    local hint = ("add this trailer to the last paragraph of the commit message:\n%s: <team>\n(%s)")
+      :format(key, owners_text())
     if #values == 0 then
       return fail(("commit %s has no %q trailer for %s"):format(short(f.commit.id), key .. ":",
         q(f.spelling or "-checklinkname=0")), hint)
