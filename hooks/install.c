@@ -28,18 +28,21 @@ static int hooks_dir(char **out, const char *dir)
 	git_buf value = { 0 };
 	int err = 0;
 
-	if (git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+	/* A format linkgate refuses is named before libgit2 is asked to open
+	 * it: libgit2 1.5 fails with a vaguer message there (and leaks). */
+	{
 		char *dotgit = lg_xasprintf("%s/.git", dir);
 
-		/* Say why when the repository is of a format linkgate refuses. */
 		err = lg_repo_check_format(dir);
-		if (!err)
+		if (err != LG_EUNSUPPORTED)
 			err = lg_repo_check_format(dotgit);
 		free(dotgit);
 		if (err == LG_EUNSUPPORTED)
 			return err;
-		return lg_error_set_git(LG_ERROR, dir);
+		err = 0;
 	}
+	if (git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		return lg_error_set_git(LG_ERROR, dir);
 	if (git_repository_config_snapshot(&cfg, repo) == 0 && git_config_get_path(&value, cfg, "core.hooksPath") == 0) {
 		*out = value.ptr[0] == '/' ? lg_xstrdup(value.ptr)
 					   : lg_xasprintf("%s%s", git_repository_path(repo), value.ptr);
