@@ -18,7 +18,7 @@ test_setup 'set up a server and a clone' '
 test_expect_success 'a push without linknames is accepted silently' '
 	echo "// more" >>m.go && commit_all "more" &&
 	push origin main && expect_push_accepted &&
-	expect_no_grep "linkgate" "$ERR"
+	expect_no_grep "remote: linkgate" "$ERR"
 '
 
 test_expect_success 'an undocumented linkname is rejected with path:line and rule ids' '
