@@ -68,6 +68,39 @@ test_expect_success 'changing the rationale judges the directive again' '
 	expect_grep "linkname.issue" "$ERR"
 '
 
+test_expect_success 'changing the build constraint judges the directive again' '
+	git fetch -q && git checkout -q -b bc origin/main &&
+	sed -e "s/^\/\/go:build .*/\/\/go:build go1.21 \&\& !go1.23/" rand/fast.go >x && mv x rand/fast.go &&
+	commit_all "widen the constraint" &&
+	push origin HEAD:main && expect_push_rejected &&
+	expect_grep "rand/fast.go" "$ERR" &&
+	expect_grep "linkname.issue" "$ERR"
+'
+
+test_expect_success 'dropping the unsafe import judges the directive again' '
+	git fetch -q && git checkout -q -b ui origin/main &&
+	grep -v "^import _ \"unsafe\"" rand/fast.go >x && mv x rand/fast.go &&
+	commit_all "drop unsafe" &&
+	push origin HEAD:main && expect_push_rejected &&
+	expect_grep "linkname.unsafe-import" "$ERR"
+'
+
+test_expect_success 'a signed-off merge covers the commits it merges' '
+	git fetch -q && git checkout -q -b feat origin/main &&
+	compliant_go | sed -e "s/fastrand/fastrand2/g" | write_file rand2/r.go &&
+	git add -A && git commit -q -m "second linkname
+
+Issue: PLAT-124" &&
+	git checkout -q -b integ origin/main &&
+	git merge -q --no-ff --no-edit feat &&
+	push origin HEAD:main && expect_push_rejected &&
+	expect_grep "linkname.signoff" "$ERR" &&
+	git commit -q --amend -m "Merge feat
+
+Platform-Signoff: Pat Platform <pat@example.com>" &&
+	push origin HEAD:main && expect_push_accepted
+'
+
 test_expect_success 'a directive inside a raw string in a code generator is not flagged' '
 	git fetch -q && git checkout -q -b t6 origin/main &&
 	write_file gen/gen.go <<-\GO &&
