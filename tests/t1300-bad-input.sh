@@ -107,6 +107,73 @@ test_expect_success 'a big blob without a needle is accepted' '
 	push ../lim.git HEAD:refs/heads/other && expect_push_accepted
 '
 
+test_expect_success 'a non-UTF-8 path is ordinary content, shown escaped' '
+	cd work && git checkout -q -b nonutf origin/main &&
+	name=$(printf "bad\377name.go") &&
+	bare_linkname_go >"$name" && commit_all "non-utf8 path" &&
+	push origin HEAD:main && expect_push_rejected &&
+	expect_grep "bad\\\\xffname.go:5" "$ERR" &&
+	! LC_ALL=C grep -q "$(printf "\377")" "$ERR"
+'
+
+test_expect_success 'output is capped at limits.max_output_lines with an "and N more" line' '
+	printf "limits:\n  max_output_lines: 12\n" >cap.yml &&
+	git init -q --bare cap.git && "$LINKGATE" install --config "$TRASH/cap.yml" cap.git >/dev/null &&
+	cd work && git checkout -q -b many origin/main &&
+	{ printf "package many\n\nimport _ \"unsafe\"\n\n"; i=0; while [ $i -lt 30 ]; do
+		printf "//go:linkname f%d runtime.f%d\nfunc f%d()\n" $i $i $i; i=$((i + 1)); done; } >many.go &&
+	commit_all "many" &&
+	push ../cap.git HEAD:refs/heads/main && expect_push_rejected &&
+	expect_grep "and [0-9][0-9]* more" "$ERR" &&
+	test "$(grep -c "^remote:" "$ERR")" -le 12
+'
+
+test_expect_success 'the time limit rejects with its reason; on_error: accept turns it into a logged accept' '
+	cat >spin.lua <<-\LUA &&
+	local lg = require "linkgate"
+	lg.rule { id = "test.spin", on = "linkname", severity = "error",
+	  check = function(f) while true do end end }
+	LUA
+	cat >slow.yml <<-CFG &&
+	policies: ["$TRASH/spin.lua"]
+	limits: {timeout_ms: 300, lua_instructions: 2000000000}
+	CFG
+	cat >slow-accept.yml <<-CFG &&
+	policies: ["$TRASH/spin.lua"]
+	limits: {timeout_ms: 300, lua_instructions: 2000000000}
+	on_error: accept
+	CFG
+	git init -q --bare slow.git && "$LINKGATE" install --config "$TRASH/slow.yml" slow.git >/dev/null &&
+	git init -q --bare slowok.git && "$LINKGATE" install --config "$TRASH/slow-accept.yml" slowok.git >/dev/null &&
+	cd work && git checkout -q -b spin origin/main &&
+	bare_linkname_go | write_file s/s.go && commit_all "spin" &&
+	push ../slow.git HEAD:refs/heads/main && expect_push_rejected &&
+	expect_grep "time limit" "$ERR" &&
+	push ../slowok.git HEAD:refs/heads/main && expect_push_accepted &&
+	expect_grep "time limit" "$ERR" &&
+	expect_grep "push accepted because on_error is accept" "$ERR"
+'
+
+test_expect_success 'on_error: accept does not cover other limits' '
+	printf "limits:\n  max_commits: 1\non_error: accept\n" >few.yml &&
+	git init -q --bare few.git && "$LINKGATE" install --config "$TRASH/few.yml" few.git >/dev/null &&
+	cd work && push ../few.git origin/main~0:refs/heads/main 2>/dev/null; git checkout -q -b few origin/main &&
+	echo a >a.txt && commit_all a && echo b >b.txt && commit_all b &&
+	push ../few.git HEAD:refs/heads/main && expect_push_rejected &&
+	expect_grep "max_commits" "$ERR"
+'
+
+test_expect_success 'a partial-clone repository is refused with a clear message' '
+	git init -q --bare pc.git &&
+	git -C pc.git config core.repositoryformatversion 1 &&
+	git -C pc.git config extensions.partialclone origin &&
+	"$LINKGATE" install pc.git 2>"$TRASH/err"; expect_status $? 2 &&
+	expect_grep "partial clone" "$TRASH/err" &&
+	cp plain.git/hooks/pre-receive pc.git/hooks/pre-receive &&
+	cd work && push ../pc.git HEAD:refs/heads/main && expect_push_rejected &&
+	expect_grep "partial clone" "$ERR"
+'
+
 test_expect_success 'a SHA-256 repository is refused with a clear message' '
 	git init -q --bare --object-format=sha256 s256.git &&
 	"$LINKGATE" install s256.git 2>"$TRASH/err"; expect_status $? 2 &&
