@@ -34,11 +34,16 @@ struct lg_added {
 	struct lg_buf key;      /* scratch */
 };
 
+/* Blob slot of a side that has not been read yet. */
+#define SLOT_UNREAD (-2L)
+
 /* One changed path against one parent; blob indices are into a->blobs. */
 struct change {
 	char *path;
 	bool go;                /* a .go file the go command builds */
-	long old_blob, new_blob; /* -1: side absent or not a readable file */
+	git_oid old_id, new_id;
+	uint16_t old_mode, new_mode; /* 0: the side is absent */
+	long old_blob, new_blob; /* -1: absent or not a readable file; SLOT_UNREAD */
 };
 
 struct changes {
@@ -62,6 +67,15 @@ struct occs {
 struct excess {
 	const char *key;
 	long n;
+};
+
+/* A commit against one of its parents. */
+struct side {
+	git_tree *ptree;        /* the parent's tree (NULL for a root commit) */
+	struct changes ch;
+	struct occs nw, old;
+	struct excess *ex;
+	size_t nex;
 };
 
 int lg_added_new(struct lg_added **out, git_repository *repo, const struct lg_config *cfg)
@@ -282,16 +296,15 @@ static bool mode_is_file(uint16_t mode)
 	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
 }
 
-static int side_slot(long *slot, struct lg_added *a, git_tree *tree, const git_diff_file *f, bool go)
+static int side_slot(long *slot, struct lg_added *a, git_tree *tree, const char *path, const git_oid *id,
+		     uint16_t mode, bool go)
 {
 	*slot = -1;
-	if (!(f->flags & GIT_DIFF_FLAG_EXISTS))
-		return 0;
-	if (mode_is_file(f->mode))
-		return blob_slot(slot, a, &f->id, f->path);
-	if (f->mode == GIT_FILEMODE_LINK && go && tree)
-		return resolve_link(slot, a, tree, f->path, &f->id);
-	return 0; /* submodules, and symlinks that are not Go files */
+	if (mode_is_file(mode))
+		return blob_slot(slot, a, id, path);
+	if (mode == GIT_FILEMODE_LINK && go && tree)
+		return resolve_link(slot, a, tree, path, id);
+	return 0; /* absent, submodules, and symlinks that are not Go files */
 }
 
 static void changes_release(struct changes *c)
@@ -304,41 +317,121 @@ static void changes_release(struct changes *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* The paths that differ between parent_tree (NULL: the empty tree) and tree. */
-static int collect_changes(struct changes *out, struct lg_added *a, git_tree *parent_tree, git_tree *tree)
+/* git rejects deeper trees too (core.maxTreeDepth); the bound keeps a
+ * hostile tree from exhausting the stack. */
+#define LG_MAX_TREE_DEPTH 4096
+
+static void add_change(struct lg_added *a, struct changes *out, const struct lg_buf *dir, const git_tree_entry *eo,
+		       const git_tree_entry *en)
 {
-	git_diff *diff = NULL;
-	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-	size_t i, n;
+	const git_tree_entry *e = en ? en : eo;
+	struct lg_buf path = LG_BUF_INIT;
+	struct change *c;
+
+	lg_buf_put(&path, dir->ptr, dir->len);
+	lg_buf_puts(&path, git_tree_entry_name(e));
+	if (path_excluded(a, path.ptr)) {
+		lg_buf_release(&path);
+		return;
+	}
+	out->v = lg_xgrow(out->v, sizeof(*out->v), out->n + 1, &out->alloc);
+	c = &out->v[out->n++];
+	memset(c, 0, sizeof(*c));
+	c->path = lg_buf_detach(&path, NULL);
+	c->go = lg_added_go_path_built(c->path);
+	c->old_blob = c->new_blob = SLOT_UNREAD;
+	/* Submodules are never read: a gitlink side counts as absent. */
+	if (eo && git_tree_entry_filemode(eo) != GIT_FILEMODE_COMMIT) {
+		c->old_id = *git_tree_entry_id(eo);
+		c->old_mode = (uint16_t)git_tree_entry_filemode(eo);
+	}
+	if (en && git_tree_entry_filemode(en) != GIT_FILEMODE_COMMIT) {
+		c->new_id = *git_tree_entry_id(en);
+		c->new_mode = (uint16_t)git_tree_entry_filemode(en);
+	}
+}
+
+/*
+ * The files that differ between old and new (either may be NULL: empty),
+ * under the directory prefix dir. Entries of both trees are merged in git's
+ * tree order; only subtrees whose ids differ are opened, so the cost is the
+ * changed part of the tree, not its size. No content is read and there is
+ * no rename detection: moves are handled by counting across files.
+ */
+static int diff_trees(struct lg_added *a, struct changes *out, git_tree *old, git_tree *new, struct lg_buf *dir,
+		      unsigned depth)
+{
+	size_t i = 0, j = 0, no = old ? git_tree_entrycount(old) : 0, nn = new ? git_tree_entrycount(new) : 0;
+	size_t dirlen = dir->len;
 	int err = 0;
 
-	/* Only ids are compared: no content is loaded and no rename detection
-	 * runs, since moves are handled by counting across files. */
-	opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
-	if (git_diff_tree_to_tree(&diff, a->repo, parent_tree, tree, &opts) < 0)
-		return lg_error_set_git(LG_ERROR, "cannot compare trees");
-	n = git_diff_num_deltas(diff);
-	for (i = 0; i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
-		struct change *c;
+	if (depth > LG_MAX_TREE_DEPTH)
+		return lg_error_set(LG_ELIMIT, "a pushed tree is nested deeper than %d directories", LG_MAX_TREE_DEPTH);
+	while (!err && (i < no || j < nn)) {
+		const git_tree_entry *eo = i < no ? git_tree_entry_byindex(old, i) : NULL;
+		const git_tree_entry *en = j < nn ? git_tree_entry_byindex(new, j) : NULL;
+		int cmp = !eo ? 1 : !en ? -1 : git_tree_entry_cmp(eo, en);
+		git_tree *so = NULL, *sn = NULL;
 
-		if ((err = lg_deadline_check()) < 0)
-			break;
-		if (path_excluded(a, path))
+		if (cmp < 0)
+			en = NULL, i++;
+		else if (cmp > 0)
+			eo = NULL, j++;
+		else
+			i++, j++;
+		if (eo && en && git_tree_entry_filemode(eo) == git_tree_entry_filemode(en) &&
+		    !git_oid_cmp(git_tree_entry_id(eo), git_tree_entry_id(en)))
 			continue;
-		out->v = lg_xgrow(out->v, sizeof(*out->v), out->n + 1, &out->alloc);
-		c = &out->v[out->n];
-		c->path = lg_xstrdup(path);
-		c->go = lg_added_go_path_built(path);
-		if ((err = side_slot(&c->new_blob, a, tree, &d->new_file, c->go)) < 0 ||
-		    (err = side_slot(&c->old_blob, a, parent_tree, &d->old_file, c->go)) < 0) {
-			free(c->path);
-			break;
+		if ((eo ? git_tree_entry_type(eo) : git_tree_entry_type(en)) != GIT_OBJECT_TREE) {
+			add_change(a, out, dir, eo, en);
+			continue;
 		}
-		out->n++;
+		/* Equal names compare equal only when both are trees. */
+		if ((eo && git_tree_lookup(&so, a->repo, git_tree_entry_id(eo)) < 0) ||
+		    (en && git_tree_lookup(&sn, a->repo, git_tree_entry_id(en)) < 0)) {
+			err = lg_error_set_git(LG_ENOTFOUND, "cannot read a pushed tree");
+		} else {
+			lg_buf_puts(dir, git_tree_entry_name(eo ? eo : en));
+			lg_buf_putc(dir, '/');
+			err = diff_trees(a, out, so, sn, dir, depth + 1);
+			lg_buf_truncate(dir, dirlen);
+		}
+		git_tree_free(so);
+		git_tree_free(sn);
+		if (!err)
+			err = lg_deadline_check();
 	}
-	git_diff_free(diff);
+	return err;
+}
+
+/* The paths that differ between parent_tree (NULL: the empty tree) and
+ * tree. New sides are read at once (the needle search decides whether the
+ * commit needs anything more); old sides only when they are needed. */
+static int collect_changes(struct changes *out, struct lg_added *a, git_tree *parent_tree, git_tree *tree)
+{
+	struct lg_buf dir = LG_BUF_INIT;
+	size_t i;
+	int err;
+
+	lg_buf_init(&dir);
+	err = diff_trees(a, out, parent_tree, tree, &dir, 0);
+	lg_buf_release(&dir);
+	for (i = 0; !err && i < out->n; i++) {
+		struct change *c = &out->v[i];
+
+		err = side_slot(&c->new_blob, a, tree, c->path, &c->new_id, c->new_mode, c->go);
+	}
+	return err;
+}
+
+/* The slot of the old side of a change, read on first need. */
+static int old_slot(long *out, struct lg_added *a, git_tree *parent_tree, struct change *c)
+{
+	int err = 0;
+
+	if (c->old_blob == SLOT_UNREAD)
+		err = side_slot(&c->old_blob, a, parent_tree, c->path, &c->old_id, c->old_mode, c->go);
+	*out = c->old_blob;
 	return err;
 }
 
@@ -429,13 +522,17 @@ static void occs_release(struct occs *o)
 }
 
 /* The occurrences on one side (new or old) of every change. */
-static int side_occs(struct occs *out, struct lg_added *a, const struct changes *c, bool linkname, bool new_side)
+static int side_occs(struct occs *out, struct lg_added *a, struct side *s, bool linkname, bool new_side)
 {
+	const struct changes *c = &s->ch;
 	size_t i, k;
 	int err;
 
 	for (i = 0; i < c->n; i++) {
-		long slot = new_side ? c->v[i].new_blob : c->v[i].old_blob;
+		long slot = c->v[i].new_blob;
+
+		if (!new_side && (err = old_slot(&slot, a, s->ptree, &s->ch.v[i])) < 0)
+			return err;
 
 		if (linkname) {
 			struct lg_gofile *g;
@@ -623,12 +720,6 @@ static struct lg_finding *flag_finding(const struct lg_flag_hit *h, const char *
 	return f;
 }
 
-struct side {
-	struct changes ch;
-	struct occs nw, old;
-	struct excess *ex;
-	size_t nex;
-};
 
 static void side_reset(struct side *s)
 {
@@ -692,8 +783,8 @@ static int added_kind(struct lg_added *a, struct lg_findings *out, struct side *
 	for (i = 0; i < nsides; i++) {
 		struct side *s = &sides[i];
 
-		if ((err = side_occs(&s->nw, a, &s->ch, linkname, true)) < 0 ||
-		    (err = side_occs(&s->old, a, &s->ch, linkname, false)) < 0)
+		if ((err = side_occs(&s->nw, a, s, linkname, true)) < 0 ||
+		    (err = side_occs(&s->old, a, s, linkname, false)) < 0)
 			goto done;
 		sort_occs(&s->nw, occ_cmp_key_change);
 		sort_occs(&s->old, occ_cmp_key_change);
@@ -764,8 +855,8 @@ int lg_added_commit(struct lg_added *a, struct lg_findings *out, struct lg_commi
 			err = lg_error_set_git(LG_ENOTFOUND, "cannot read the parent of a pushed commit");
 			goto done;
 		}
+		sides[i].ptree = ptree;
 		err = collect_changes(&sides[i].ch, a, ptree, tree);
-		git_tree_free(ptree);
 		git_commit_free(parent);
 		if (err < 0)
 			goto done;
@@ -778,6 +869,7 @@ done:
 		for (i = 0; i < nsides; i++) {
 			side_reset(&sides[i]);
 			changes_release(&sides[i].ch);
+			git_tree_free(sides[i].ptree);
 		}
 		free(sides);
 	}
