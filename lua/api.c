@@ -778,23 +778,36 @@ static int l_log(lua_State *L)
 	}
 	luaL_pushresult(&b);
 	s = lua_tolstring(L, -1, &len);
+	/* C memory from here on; nothing below raises. */
+	lg_api_log_add(api, s, len);
+	return 0;
+}
+
+void lg_api_log_add(struct lg_api *api, const char *s, size_t len)
+{
 	if (len > LG_LOG_MAX_LINE) {
 		len = LG_LOG_MAX_LINE;
 		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
 			len--; /* do not cut a UTF-8 sequence */
 	}
-	/* C memory from here on; nothing below raises. */
 	if (api->nlog < LG_LOG_MAX_LINES) {
 		api->log = lg_xgrow(api->log, sizeof(*api->log), LG_LOG_MAX_LINES + 1, &api->log_alloc);
 		api->log[api->nlog++] = lg_xstrndup(s, len);
 	} else {
-		if (api->log_dropped)
-			free(api->log[api->nlog]);
-		api->log_dropped++;
-		api->log[api->nlog] = lg_xasprintf("(%zu more lg.log %s not shown)", api->log_dropped,
-						   api->log_dropped == 1 ? "line" : "lines");
+		lg_api_log_dropped(api, 1);
 	}
-	return 0;
+}
+
+void lg_api_log_dropped(struct lg_api *api, size_t n)
+{
+	if (!n)
+		return;
+	api->log = lg_xgrow(api->log, sizeof(*api->log), LG_LOG_MAX_LINES + 1, &api->log_alloc);
+	if (api->log_dropped)
+		free(api->log[api->nlog]);
+	api->log_dropped = n > SIZE_MAX - api->log_dropped ? SIZE_MAX : api->log_dropped + n;
+	api->log[api->nlog] = lg_xasprintf("(%zu more lg.log %s not shown)", api->log_dropped,
+					   api->log_dropped == 1 ? "line" : "lines");
 }
 
 static int l_require(lua_State *L)

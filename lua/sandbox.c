@@ -28,7 +28,11 @@ struct lg_sandbox {
 	long instr_used;
 	int hook_step;
 	enum trip trip;         /* sticky once set */
-	char where[160];        /* "source:line" seen by the last hook call */
+	/* "source:line" seen by the last hook call; where points at where_own
+	 * unless lg_sandbox_share_where() moved it. */
+	char *where;
+	size_t where_size;
+	char where_own[LG_SANDBOX_WHERE_MAX];
 };
 
 /* Keys in the registry: addresses of these objects. */
@@ -132,7 +136,7 @@ static void hook(lua_State *L, lua_Debug *ar)
 
 	if (sb->trip == TRIP_NONE) {
 		if (lua_getinfo(L, "Sl", ar))
-			snprintf(sb->where, sizeof(sb->where), "%s:%d", ar->short_src, ar->currentline);
+			snprintf(sb->where, sb->where_size, "%s:%d", ar->short_src, ar->currentline);
 		sb->instr_used += sb->hook_step;
 		if (sb->instr_limit > 0 && sb->instr_used >= sb->instr_limit)
 			sb->trip = TRIP_INSTRUCTIONS;
@@ -277,6 +281,27 @@ void lg_sandbox_reset_budget(struct lg_sandbox *sb)
 bool lg_sandbox_dead(const struct lg_sandbox *sb)
 {
 	return sb->trip != TRIP_NONE;
+}
+
+void lg_sandbox_note_function(lua_State *L, int idx)
+{
+	struct lg_sandbox *sb = lg_sandbox_from_state(L);
+	lua_Debug ar;
+
+	lua_pushvalue(L, idx);
+	if (lua_getinfo(L, ">S", &ar) && ar.linedefined > 0)
+		snprintf(sb->where, sb->where_size, "%s:%d", ar.short_src, ar.linedefined);
+}
+
+void lg_sandbox_share_where(struct lg_sandbox *sb, char *buf, size_t size)
+{
+	if (!buf || !size) {
+		buf = sb->where_own;
+		size = sizeof(sb->where_own);
+	}
+	buf[0] = '\0';
+	sb->where = buf;
+	sb->where_size = size;
 }
 
 lua_State *lg_sandbox_state(struct lg_sandbox *sb)
@@ -585,6 +610,8 @@ int lg_sandbox_new(struct lg_sandbox **out, size_t memory_bytes, long instructio
 	sb->mem_limit = memory_bytes ? memory_bytes : SIZE_MAX;
 	sb->instr_limit = instructions;
 	sb->hook_step = HOOK_STEP;
+	sb->where = sb->where_own;
+	sb->where_size = sizeof(sb->where_own);
 	if (instructions > 0 && instructions < HOOK_STEP)
 		sb->hook_step = (int)instructions;
 	sb->L = lua_newstate(sb_alloc, sb);

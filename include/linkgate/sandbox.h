@@ -55,6 +55,19 @@ void lg_sandbox_reset_budget(struct lg_sandbox *sb);
 /* True once a limit has tripped: the state must not run anything else. */
 bool lg_sandbox_dead(const struct lg_sandbox *sb);
 
+/* Bytes of the "source:line" the count hook last saw, NUL included. */
+#define LG_SANDBOX_WHERE_MAX 160
+/* From now on the count hook writes the "source:line" it sees into buf
+ * (size bytes, NUL-terminated) instead of the sandbox's own copy: the
+ * engine points it at memory shared with the parent process, which names
+ * the place when it has to kill an evaluation stuck in a C function. NULL
+ * goes back to the sandbox's own copy. */
+void lg_sandbox_share_where(struct lg_sandbox *sb, char *buf, size_t size);
+/* Protected: records where the Lua function at idx is defined as the place
+ * the sandbox is at, until the count hook sees a line: a C function that
+ * never returns is then located by the function that called it. */
+void lg_sandbox_note_function(lua_State *L, int idx);
+
 /* Protected: pushes a fresh environment table for one policy. */
 void lg_sandbox_push_env(lua_State *L);
 /* Protected: pushes a read-only proxy of the table at idx (reads, #, pairs
@@ -99,6 +112,11 @@ struct lg_api {
 };
 
 void lg_api_init(struct lg_api *api, const struct lg_config *cfg);
+/* Appends one lg.log line (cut at LG_LOG_MAX_LINE bytes, not inside a UTF-8
+ * sequence), or counts it as dropped once LG_LOG_MAX_LINES are kept. */
+void lg_api_log_add(struct lg_api *api, const char *s, size_t len);
+/* Counts n more dropped lines and rewrites the "(N more ...)" line. */
+void lg_api_log_dropped(struct lg_api *api, size_t n);
 /* Frees rules and log lines (after the sandbox is closed). */
 void lg_api_release(struct lg_api *api);
 /* Protected: installs the module's shared state (lg.config, lg.params, the

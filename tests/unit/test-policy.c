@@ -15,6 +15,7 @@
 #include "linkgate/error.h"
 #include "linkgate/policy.h"
 
+#include <time.h>
 #include <unistd.h>
 
 #define NOW 1718452800 /* 2024-06-15 12:00:00 UTC */
@@ -1209,6 +1210,48 @@ static void test_limits(void)
 		tap_ok(o.err == LG_ETIMEOUT && strstr(o.msg, "time limit reached"), "infinite loop stops at the deadline");
 		tap_diag("%s", o.msg);
 		outcome_release(&o);
+	}
+
+	/* A hang inside a C function: the count hook never runs, the parent
+	 * kills the evaluation process at the deadline and reports it. */
+	{
+		struct lg_config cfg;
+		struct lg_commit_info c;
+		struct lg_verdict vd;
+		struct lg_finding *f;
+		struct timespec t0, t1;
+		long ms;
+		int err;
+
+		cfg_base(&cfg);
+		cfg_only(&cfg, "limit-pattern.lua");
+		cfg.limits.lua_instructions = 0;
+		commit_good(&c);
+		f = linkname_good(&c);
+		free(f->text);
+		f->text = lg_xmalloc(20001);
+		memset(f->text, 'a', 20000);
+		f->text[20000] = '\0';
+		f->text_len = 20000;
+		lg_verdict_init(&vd);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		lg_deadline_set_ms(300);
+		err = eval_one(&cfg, f, "alice", &vd);
+		lg_deadline_set_ms(0);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		tap_ok(err == LG_ETIMEOUT && strstr(lg_error_last(), "time limit reached") &&
+			       strstr(lg_error_last(), "rule 'limit.pattern' on internal/fast/clock.go:14") &&
+			       strstr(lg_error_last(), "limit-pattern.lua:7 (the evaluation process") &&
+			       strstr(lg_error_last(), "was stopped"),
+		       "a catastrophic Lua pattern on a long pushed string is stopped at the deadline");
+		tap_diag("%s", lg_error_last());
+		tap_ok(ms < 300 + 2000, "... within the deadline (%ld ms for a 300 ms deadline)", ms);
+		tap_is_int((long long)vd.n, 0, "... with no verdict from the stopped evaluation");
+		lg_verdict_release(&vd);
+		lg_finding_free(f);
+		lg_commit_info_release(&c);
+		lg_config_release(&cfg);
 	}
 
 	/* A limit is sticky: the policy fails again, and a new one works. */
