@@ -9,9 +9,19 @@
  * records each failure in the verdict with its rule id, severity, message
  * and hint.
  *
+ * Policies are loaded in the calling process (so `config check` and
+ * `install` see compile errors); each lg_policy_eval() forks a child that
+ * inherits the loaded state and runs the rules under CPU and address-space
+ * limits, streaming violations and lg.log lines back over a pipe. The
+ * parent checks every byte it receives, decides severities itself, and
+ * kills the child at the deadline (lg_deadline_remaining_ms()): a C
+ * function that never returns (a catastrophic Lua pattern) cannot hang the
+ * hook. A findings list that is empty starts no process.
+ *
  * Errors (a policy that does not compile, raises, exceeds memory or
- * instruction limits, or passes the deadline) return a negative code with a
- * message naming the policy file, line and limit; they never become "pass".
+ * instruction limits, or passes the deadline; an evaluation process that
+ * crashes or is killed by a limit) return a negative code with a message
+ * naming the policy file, line and limit; they never become "pass".
  */
 #ifndef LINKGATE_POLICY_H
 #define LINKGATE_POLICY_H
@@ -26,7 +36,11 @@ struct lg_policy;
 
 /* Returns 0 or LG_ECONFIG (a policy does not load) / LG_ERROR / LG_ELIMIT. */
 int lg_policy_new(struct lg_policy **out, const struct lg_config *cfg);
-/* now: epoch seconds that lg.now() returns. push may be NULL (check). */
+/* now: epoch seconds that lg.now() returns. push may be NULL (check).
+ * Violations are appended to vd as they arrive, so on failure vd may hold
+ * those decided before it. Returns 0, LG_ERROR (a rule raised, the child
+ * crashed or sent a malformed reply), LG_ELIMIT (memory, instructions, CPU)
+ * or LG_ETIMEOUT. */
 int lg_policy_eval(struct lg_policy *p, struct lg_verdict *vd, const struct lg_findings *findings,
 		   const struct lg_push *push, int64_t now);
 void lg_policy_free(struct lg_policy *p);
