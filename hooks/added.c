@@ -7,19 +7,20 @@
 #include "linkgate/glob.h"
 #include "linkgate/gofacts.h"
 #include "linkgate/oidmap.h"
+#include "linkgate/prefetch.h"
+#include "linkgate/repo.h"
 
-/* git's buffer_is_binary(): a NUL in the first 8000 bytes. */
-#define LG_BINARY_PROBE 8000
+#define BLOB_LN LG_BLOB_LINKNAME
+#define BLOB_FLAG LG_BLOB_FLAG
+#define BLOB_BINARY LG_BLOB_BINARY
 
-enum {
-	BLOB_LN = 1,            /* holds "go:linkname" */
-	BLOB_FLAG = 2,          /* holds "checklinkname" */
-	BLOB_BINARY = 4,
-};
+/* Below this many commits a reader thread costs more than it saves. */
+#define PREFETCH_MIN_COMMITS 16
 
 struct blob_entry {
 	git_oid id;
-	unsigned bits;
+	unsigned bits;          /* LG_BLOB_* (prefetch.h) */
+	size_t size;
 	struct lg_gofile *go;   /* lexed on first need */
 	struct lg_flag_hits *hits;
 };
@@ -32,6 +33,11 @@ struct lg_added {
 	struct blob_entry *blobs;
 	size_t nblobs, alloc;
 	struct lg_buf key;      /* scratch */
+	/* While a reader thread runs: the slot and a path of each queued blob. */
+	struct lg_prefetch *pf;
+	long *pending_slot;
+	const char **pending_path;
+	size_t npending, pending_alloc;
 };
 
 /* Blob slot of a side that has not been read yet. */
@@ -71,7 +77,9 @@ struct excess {
 
 /* A commit against one of its parents. */
 struct side {
-	git_tree *ptree;        /* the parent's tree (NULL for a root commit) */
+	git_oid ptree_id;       /* the parent's tree, when there is a parent */
+	bool has_parent;
+	git_tree *ptree;        /* loaded on first need (symlinked Go files) */
 	struct changes ch;
 	struct occs nw, old;
 	struct excess *ex;
@@ -115,6 +123,9 @@ void lg_added_free(struct lg_added *a)
 	lg_oidmap_release(&a->index);
 	lg_flags_free(a->flags);
 	lg_buf_release(&a->key);
+	lg_prefetch_free(a->pf);
+	free(a->pending_slot);
+	free(a->pending_path);
 	free(a);
 }
 
@@ -151,13 +162,36 @@ static int read_blob(git_blob **out, struct lg_added *a, const git_oid *id, cons
 	return 0;
 }
 
+/* A blob over the limit is still searched; it is refused only when it
+ * holds a needle, since then it cannot be judged within the limit. */
+static int check_blob_limit(const struct lg_added *a, const struct blob_entry *e, const char *path)
+{
+	if ((e->bits & (BLOB_LN | BLOB_FLAG)) && a->cfg->limits.max_blob_mb > 0 &&
+	    e->size > (size_t)a->cfg->limits.max_blob_mb * 1024 * 1024)
+		return lg_error_set(LG_ELIMIT, "%s: a %zu MiB file that mentions %s exceeds limits.max_blob_mb (%ld)", path,
+				    e->size >> 20, (e->bits & BLOB_LN) ? LG_LINKNAME_NEEDLE : LG_FLAGS_NEEDLE,
+				    a->cfg->limits.max_blob_mb);
+	return 0;
+}
+
+static long new_entry(struct lg_added *a, const git_oid *id)
+{
+	struct blob_entry *e;
+
+	a->blobs = lg_xgrow(a->blobs, sizeof(*a->blobs), a->nblobs + 1, &a->alloc);
+	e = &a->blobs[a->nblobs];
+	memset(e, 0, sizeof(*e));
+	e->id = *id;
+	lg_oidmap_put(&a->index, id, a->nblobs);
+	return (long)a->nblobs++;
+}
+
 /* The cache slot of a blob, reading it once to find the needles. */
 static int blob_slot(long *out, struct lg_added *a, const git_oid *id, const char *path)
 {
-	struct blob_entry *e;
 	git_blob *blob = NULL;
-	const char *data;
-	size_t size, val;
+	size_t val;
+	long slot;
 	int err;
 
 	if (lg_oidmap_get(&a->index, id, &val)) {
@@ -166,29 +200,56 @@ static int blob_slot(long *out, struct lg_added *a, const git_oid *id, const cha
 	}
 	if ((err = read_blob(&blob, a, id, path)) < 0)
 		return err;
-	data = git_blob_rawcontent(blob);
-	size = (size_t)git_blob_rawsize(blob);
-	a->blobs = lg_xgrow(a->blobs, sizeof(*a->blobs), a->nblobs + 1, &a->alloc);
-	e = &a->blobs[a->nblobs];
-	memset(e, 0, sizeof(*e));
-	e->id = *id;
-	if (memmem(data, size, LG_LINKNAME_NEEDLE, strlen(LG_LINKNAME_NEEDLE)))
-		e->bits |= BLOB_LN;
-	if (memmem(data, size, LG_FLAGS_NEEDLE, strlen(LG_FLAGS_NEEDLE)))
-		e->bits |= BLOB_FLAG;
-	if (memchr(data, '\0', size < LG_BINARY_PROBE ? size : LG_BINARY_PROBE))
-		e->bits |= BLOB_BINARY;
+	slot = new_entry(a, id);
+	a->blobs[slot].size = (size_t)git_blob_rawsize(blob);
+	a->blobs[slot].bits = lg_blob_classify(git_blob_rawcontent(blob), a->blobs[slot].size);
 	git_blob_free(blob);
-	/* A blob over the limit is still searched; it is refused only when it
-	 * holds a needle, since then it cannot be judged within the limit. */
-	if ((e->bits & (BLOB_LN | BLOB_FLAG)) && a->cfg->limits.max_blob_mb > 0 &&
-	    size > (size_t)a->cfg->limits.max_blob_mb * 1024 * 1024)
-		return lg_error_set(LG_ELIMIT, "%s: a %zu MiB file that mentions %s exceeds limits.max_blob_mb (%ld)", path,
-				    size >> 20, (e->bits & BLOB_LN) ? LG_LINKNAME_NEEDLE : LG_FLAGS_NEEDLE,
-				    a->cfg->limits.max_blob_mb);
-	lg_oidmap_put(&a->index, id, a->nblobs);
-	*out = (long)a->nblobs++;
+	*out = slot;
+	return check_blob_limit(a, &a->blobs[slot], path);
+}
+
+/* Like blob_slot(), but while a reader thread runs the blob is queued for
+ * it instead of read here; its entry is filled by apply_prefetch(). */
+static int queue_slot(long *out, struct lg_added *a, const git_oid *id, const char *path)
+{
+	size_t val;
+
+	if (!a->pf)
+		return blob_slot(out, a, id, path);
+	if (lg_oidmap_get(&a->index, id, &val)) {
+		*out = (long)val;
+		return 0;
+	}
+	*out = new_entry(a, id);
+	a->pending_slot = lg_xgrow(a->pending_slot, sizeof(*a->pending_slot), a->npending + 1, &a->pending_alloc);
+	a->pending_path = lg_xrealloc(a->pending_path, a->pending_alloc * sizeof(*a->pending_path));
+	a->pending_slot[a->npending] = *out;
+	a->pending_path[a->npending++] = path;
+	lg_prefetch_push(a->pf, id);
 	return 0;
+}
+
+/* Waits for the reader and fills the entries it read. */
+static int apply_prefetch(struct lg_added *a)
+{
+	const struct lg_blobinfo *r = NULL;
+	size_t n = 0, i;
+	int err;
+
+	if (!a->pf)
+		return 0;
+	err = lg_prefetch_finish(a->pf, &r, &n);
+	for (i = 0; !err && i < n; i++) {
+		struct blob_entry *e = &a->blobs[a->pending_slot[i]];
+
+		e->bits = r[i].bits;
+		e->size = r[i].size;
+		err = check_blob_limit(a, e, a->pending_path[i]);
+	}
+	lg_prefetch_free(a->pf);
+	a->pf = NULL;
+	a->npending = 0;
+	return err;
 }
 
 static int blob_go(struct lg_gofile **out, struct lg_added *a, long slot, const char *path)
@@ -301,7 +362,7 @@ static int side_slot(long *slot, struct lg_added *a, git_tree *tree, const char 
 {
 	*slot = -1;
 	if (mode_is_file(mode))
-		return blob_slot(slot, a, id, path);
+		return queue_slot(slot, a, id, path);
 	if (mode == GIT_FILEMODE_LINK && go && tree)
 		return resolve_link(slot, a, tree, path, id);
 	return 0; /* absent, submodules, and symlinks that are not Go files */
@@ -425,12 +486,17 @@ static int collect_changes(struct changes *out, struct lg_added *a, git_tree *pa
 }
 
 /* The slot of the old side of a change, read on first need. */
-static int old_slot(long *out, struct lg_added *a, git_tree *parent_tree, struct change *c)
+static int old_slot(long *out, struct lg_added *a, struct side *s, struct change *c)
 {
 	int err = 0;
 
-	if (c->old_blob == SLOT_UNREAD)
-		err = side_slot(&c->old_blob, a, parent_tree, c->path, &c->old_id, c->old_mode, c->go);
+	if (c->old_blob == SLOT_UNREAD) {
+		/* Only a symlinked Go file needs the parent's tree. */
+		if (c->old_mode == GIT_FILEMODE_LINK && c->go && s->has_parent && !s->ptree &&
+		    git_tree_lookup(&s->ptree, a->repo, &s->ptree_id) < 0)
+			return lg_error_set_git(LG_ENOTFOUND, "cannot read the tree of a parent commit");
+		err = side_slot(&c->old_blob, a, s->ptree, c->path, &c->old_id, c->old_mode, c->go);
+	}
 	*out = c->old_blob;
 	return err;
 }
@@ -531,7 +597,7 @@ static int side_occs(struct occs *out, struct lg_added *a, struct side *s, bool 
 	for (i = 0; i < c->n; i++) {
 		long slot = c->v[i].new_blob;
 
-		if (!new_side && (err = old_slot(&slot, a, s->ptree, &s->ch.v[i])) < 0)
+		if (!new_side && (err = old_slot(&slot, a, s, &s->ch.v[i])) < 0)
 			return err;
 
 		if (linkname) {
@@ -830,22 +896,37 @@ done:
 	return err;
 }
 
-int lg_added_commit(struct lg_added *a, struct lg_findings *out, struct lg_commit_node *node)
+static void sides_free(struct side *sides, size_t n)
+{
+	size_t i;
+
+	if (!sides)
+		return;
+	for (i = 0; i < n; i++) {
+		side_reset(&sides[i]);
+		changes_release(&sides[i].ch);
+		git_tree_free(sides[i].ptree);
+	}
+	free(sides);
+}
+
+/* Phase 1 for one commit: what changed against each parent (a root commit
+ * against the empty tree, so it adds all it holds). New-side blobs are
+ * read, or queued for the reader thread. */
+static int collect_commit(struct side **out, size_t *nout, struct lg_added *a, const struct lg_commit_node *node)
 {
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
-	struct side *sides = NULL;
-	size_t nsides, i;
-	int err;
+	struct side *sides;
+	size_t nsides = node->nparents_all ? node->nparents_all : 1, i;
+	int err = 0;
 
+	sides = lg_xcalloc(nsides, sizeof(*sides));
 	if (git_commit_lookup(&commit, a->repo, &node->oid) < 0 || git_commit_tree(&tree, commit) < 0) {
 		err = lg_error_set_git(LG_ENOTFOUND, "cannot read a pushed commit");
 		goto done;
 	}
-	/* A root commit is compared with the empty tree: it adds all it holds. */
-	nsides = node->nparents_all ? node->nparents_all : 1;
-	sides = lg_xcalloc(nsides, sizeof(*sides));
-	for (i = 0; i < nsides; i++) {
+	for (i = 0; i < nsides && !err; i++) {
 		git_commit *parent = NULL;
 		git_tree *ptree = NULL;
 
@@ -853,27 +934,89 @@ int lg_added_commit(struct lg_added *a, struct lg_findings *out, struct lg_commi
 		    (git_commit_parent(&parent, commit, (unsigned)i) < 0 || git_commit_tree(&ptree, parent) < 0)) {
 			git_commit_free(parent);
 			err = lg_error_set_git(LG_ENOTFOUND, "cannot read the parent of a pushed commit");
-			goto done;
+			break;
 		}
-		sides[i].ptree = ptree;
+		if (ptree) {
+			sides[i].has_parent = true;
+			sides[i].ptree_id = *git_tree_id(ptree);
+		}
 		err = collect_changes(&sides[i].ch, a, ptree, tree);
+		git_tree_free(ptree);
 		git_commit_free(parent);
-		if (err < 0)
-			goto done;
 	}
-	if ((err = added_kind(a, out, sides, nsides, true, node)) < 0 ||
-	    (err = added_kind(a, out, sides, nsides, false, node)) < 0)
-		goto done;
 done:
-	if (sides) {
-		for (i = 0; i < nsides; i++) {
-			side_reset(&sides[i]);
-			changes_release(&sides[i].ch);
-			git_tree_free(sides[i].ptree);
-		}
-		free(sides);
-	}
 	git_tree_free(tree);
 	git_commit_free(commit);
+	if (err < 0) {
+		sides_free(sides, nsides);
+		return err;
+	}
+	*out = sides;
+	*nout = nsides;
+	return 0;
+}
+
+/* Phase 2 for one commit, once every new-side blob's needles are known. */
+static int decide_commit(struct lg_added *a, struct lg_findings *out, struct lg_commit_node *node, struct side *sides,
+			 size_t nsides)
+{
+	int err;
+
+	if ((err = added_kind(a, out, sides, nsides, true, node)) < 0)
+		return err;
+	return added_kind(a, out, sides, nsides, false, node);
+}
+
+int lg_added_commit(struct lg_added *a, struct lg_findings *out, struct lg_commit_node *node)
+{
+	struct side *sides = NULL;
+	size_t nsides = 0;
+	int err;
+
+	if ((err = collect_commit(&sides, &nsides, a, node)) < 0)
+		return err;
+	err = decide_commit(a, out, node, sides, nsides);
+	sides_free(sides, nsides);
+	return err;
+}
+
+int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitset *set, long max_findings)
+{
+	struct side **sides = NULL;
+	size_t *nsides = NULL, i;
+	git_repository *reader_repo = NULL;
+	int err = 0;
+
+	/* Two cores: the reader thread inflates blobs while this thread walks
+	 * trees. Small pushes are done in one thread. */
+	if (set->n >= PREFETCH_MIN_COMMITS && lg_repo_reopen(&reader_repo, a->repo) == 0) {
+		if (lg_prefetch_start(&a->pf, reader_repo) < 0)
+			a->pf = NULL; /* it freed the repository; read here instead */
+	}
+	lg_error_clear();
+	sides = lg_xcalloc(set->n + 1, sizeof(*sides));
+	nsides = lg_xcalloc(set->n + 1, sizeof(*nsides));
+	for (i = 0; i < set->n && !err; i++) {
+		err = collect_commit(&sides[i], &nsides[i], a, &set->v[i]);
+		if (!err)
+			err = lg_deadline_check();
+	}
+	if (!err)
+		err = apply_prefetch(a);
+	for (i = 0; i < set->n && !err; i++) {
+		err = decide_commit(a, out, &set->v[i], sides[i], nsides[i]);
+		sides_free(sides[i], nsides[i]);
+		sides[i] = NULL;
+		if (!err && max_findings > 0 && out->n > (size_t)max_findings)
+			err = lg_error_set(LG_ELIMIT, "the push adds more than %ld findings (limits.max_findings)", max_findings);
+		if (!err)
+			err = lg_deadline_check();
+	}
+	for (i = 0; i < set->n; i++)
+		sides_free(sides[i], nsides[i]);
+	free(sides);
+	free(nsides);
+	lg_prefetch_free(a->pf);
+	a->pf = NULL;
 	return err;
 }

@@ -49,7 +49,7 @@ int lg_cmd_check(int argc, char **argv)
 	struct lg_report_opts opts;
 	struct lg_push push;
 	struct lg_run run;
-	struct lg_buf out = LG_BUF_INIT;
+	struct lg_buf out = LG_BUF_INIT, logb;
 	git_repository *repo = NULL;
 	git_oid oldid, newid, *known = NULL;
 	size_t nknown = 0;
@@ -142,8 +142,14 @@ int lg_cmd_check(int argc, char **argv)
 	if (!strcmp(format, "json")) {
 		if ((err = lg_report_json(&out, outcome, &push, run.ref_verdicts, &run.verdict, &run.findings)) < 0)
 			goto error;
+		/* stdout stays one JSON document; the log goes beside it. */
+		lg_buf_init(&logb);
+		lg_run_report_log(&logb, &opts, &run);
+		fwrite(logb.ptr, 1, logb.len, stderr);
+		lg_buf_release(&logb);
 	} else {
 		lg_report_text(&out, &opts, outcome, &run.verdict, run.findings.n, run.set.n);
+		lg_run_report_log(&out, &opts, &run);
 	}
 	fwrite(out.ptr, 1, out.len, stdout);
 	status = outcome == LG_OUTCOME_REJECT ? LG_EXIT_POLICY : LG_EXIT_ACCEPT;

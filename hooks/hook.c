@@ -4,6 +4,7 @@
 #include "linkgate/buf.h"
 #include "linkgate/deadline.h"
 #include "linkgate/error.h"
+#include "linkgate/escape.h"
 #include "linkgate/glob.h"
 #include "linkgate/policy.h"
 
@@ -85,6 +86,11 @@ void lg_run_init(struct lg_run *r, const struct lg_config *cfg, git_repository *
 
 void lg_run_release(struct lg_run *r)
 {
+	size_t i;
+
+	for (i = 0; i < r->nlog; i++)
+		free(r->log[i]);
+	free(r->log);
 	lg_verdict_release(&r->verdict);
 	lg_findings_release(&r->findings);
 	lg_commitset_release(&r->set);
@@ -100,17 +106,7 @@ static int detect(struct lg_run *r)
 
 	if ((err = lg_added_new(&a, r->repo, r->cfg)) < 0)
 		return err;
-	for (i = 0; i < r->set.n; i++) {
-		if ((err = lg_added_commit(a, &r->findings, &r->set.v[i])) < 0)
-			break;
-		if (r->cfg->limits.max_findings > 0 && r->findings.n > (size_t)r->cfg->limits.max_findings) {
-			err = lg_error_set(LG_ELIMIT, "the push adds more than %ld findings (limits.max_findings)",
-					   r->cfg->limits.max_findings);
-			break;
-		}
-		if ((err = lg_deadline_check()) < 0)
-			break;
-	}
+	err = lg_added_run(a, &r->findings, &r->set, r->cfg->limits.max_findings);
 	lg_added_free(a);
 	return err;
 }
@@ -134,6 +130,32 @@ static void mark_refs(struct lg_run *r)
 				break;
 			}
 		}
+	}
+}
+
+/* The policies' lg.log lines outlive the policy: the report shows them,
+ * also when the evaluation failed (they help find out why). */
+static void keep_log(struct lg_run *r, const struct lg_policy *p)
+{
+	const char *const *lines;
+	size_t i, n;
+
+	lines = lg_policy_log_lines(p, &n);
+	r->log = lg_xrealloc(r->log, (r->nlog + n + 1) * sizeof(*r->log));
+	for (i = 0; i < n; i++)
+		r->log[r->nlog++] = lg_xstrdup(lines[i]);
+}
+
+void lg_run_report_log(struct lg_buf *out, const struct lg_report_opts *opts, const struct lg_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nlog; i++) {
+		if (opts->gitlab_web)
+			lg_buf_puts(out, "GL-HOOK-ERR: ");
+		lg_buf_puts(out, "linkgate: policy log: ");
+		lg_escape_str(out, r->log[i]);
+		lg_buf_putc(out, '\n');
 	}
 }
 
@@ -177,7 +199,9 @@ int lg_run_evaluate(struct lg_run *r, const git_oid *known, size_t nknown)
 			goto done;
 		if ((err = lg_policy_new(&policy, cfg)) < 0)
 			goto done;
-		if ((err = lg_policy_eval(policy, &r->verdict, &r->findings, r->push, r->now)) < 0)
+		err = lg_policy_eval(policy, &r->verdict, &r->findings, r->push, r->now);
+		keep_log(r, policy);
+		if (err < 0)
 			goto done;
 	}
 	mark_refs(r);

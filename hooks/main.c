@@ -116,11 +116,17 @@ static int run_hook(struct lg_push *push, const char *config_path)
 	outcome = lg_run_outcome(&run);
 	if (outcome != LG_OUTCOME_ACCEPT || run.verdict.n)
 		lg_report_text(&out, &opts, outcome, &run.verdict, run.findings.n, run.set.n);
+	lg_run_report_log(&out, &opts, &run);
 	emit(&out, stderr);
 	status = outcome == LG_OUTCOME_REJECT ? LG_EXIT_POLICY : LG_EXIT_ACCEPT;
 	goto done;
 
 error:
+	if (have_run) {
+		lg_run_report_log(&out, &opts, &run);
+		emit(&out, stderr);
+		lg_buf_clear(&out);
+	}
 	if (have_cfg && lg_hook_error_acceptable(&cfg, err)) {
 		lg_report_error_accepted(&out, &opts, lg_error_last());
 		emit(&out, stderr);

@@ -407,7 +407,8 @@ static void offset_mark(const struct cfgp *p, size_t off, size_t *line, size_t *
 	}
 }
 
-static int verror(struct cfgp *p, size_t line, size_t column, bool with_path, const char *fmt, va_list ap)
+static int __attribute__((format(printf, 5, 0)))
+verror(struct cfgp *p, size_t line, size_t column, bool with_path, const char *fmt, va_list ap)
 {
 	struct lg_buf b = LG_BUF_INIT;
 	int err;

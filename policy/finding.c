@@ -43,13 +43,89 @@ void lg_rationale_release(struct lg_rationale *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void lg_goranges_add(struct lg_goranges *l, int lo, int hi, const char *where)
+{
+	l->v = lg_xgrow(l->v, sizeof(*l->v), l->n + 1, &l->alloc);
+	l->v[l->n].lo = lo;
+	l->v[l->n].hi = hi;
+	l->v[l->n].where = where ? lg_xstrdup(where) : NULL;
+	l->n++;
+}
+
+void lg_goranges_release(struct lg_goranges *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].where);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void free_strv(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static char **copy_strv(char *const *v, size_t n)
+{
+	char **out = n ? lg_xcalloc(n, sizeof(*out)) : NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		out[i] = lg_xstrdup(v[i]);
+	return out;
+}
+
+void lg_ci_release(struct lg_ci *ci)
+{
+	free_strv(ci->versions, ci->nversions);
+	free_strv(ci->files, ci->nfiles);
+	free_strv(ci->errors, ci->nerrors);
+	memset(ci, 0, sizeof(*ci));
+}
+
+void lg_ci_copy(struct lg_ci *dst, const struct lg_ci *src)
+{
+	dst->present = src->present;
+	dst->tip = src->tip;
+	dst->versions = copy_strv(src->versions, src->nversions);
+	dst->nversions = src->nversions;
+	dst->files = copy_strv(src->files, src->nfiles);
+	dst->nfiles = src->nfiles;
+	dst->errors = copy_strv(src->errors, src->nerrors);
+	dst->nerrors = src->nerrors;
+}
+
+void lg_fallback_release(struct lg_fallback *fb)
+{
+	free(fb->error);
+	free_strv(fb->paths, fb->npaths);
+	lg_goranges_release(&fb->gaps);
+	lg_goranges_release(&fb->overlaps);
+	memset(fb, 0, sizeof(*fb));
+}
+
 void lg_file_facts_release(struct lg_file_facts *f)
 {
 	if (!f)
 		return;
 	free(f->package);
 	free(f->build_expr);
+	free(f->build_implicit);
+	lg_goranges_release(&f->go_versions);
+	free(f->build_error);
+	free(f->import_path);
+	free(f->module);
+	free(f->gomod);
+	free(f->gomod_error);
 	memset(f, 0, sizeof(*f));
+	f->module_go = -1;
+	f->module_toolchain = -1;
 }
 
 struct lg_finding *lg_finding_new(enum lg_finding_kind kind)
@@ -58,11 +134,17 @@ struct lg_finding *lg_finding_new(enum lg_finding_kind kind)
 
 	f->kind = kind;
 	f->file.imports_unsafe = -1;
+	f->file.module_go = -1;
+	f->file.module_toolchain = -1;
+	f->removal_go = -1;
+	f->removal_expired = -1;
 	return f;
 }
 
 void lg_finding_free(struct lg_finding *f)
 {
+	size_t i;
+
 	if (!f)
 		return;
 	free(f->path);
@@ -75,6 +157,19 @@ void lg_finding_free(struct lg_finding *f)
 	free(f->vendored);
 	lg_file_facts_release(&f->file);
 	lg_rationale_release(&f->rationale);
+	for (i = 0; i < f->nsiblings; i++) {
+		free(f->siblings[i].localname);
+		free(f->siblings[i].target);
+	}
+	free(f->siblings);
+	lg_fallback_release(&f->fallback);
+	for (i = 0; i < f->ntarget_check; i++) {
+		free(f->target_check[i].version);
+		free(f->target_check[i].detail);
+		free(f->target_check[i].where);
+	}
+	free(f->target_check);
+	lg_ci_release(&f->ci);
 	free(f->yaml_path);
 	free(f->spelling);
 	free(f);

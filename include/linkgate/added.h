@@ -37,6 +37,11 @@ void lg_added_free(struct lg_added *a);
  * limits.max_blob_mb holds a needle), LG_ETIMEOUT or LG_ERROR/LG_ENOTFOUND. */
 int lg_added_commit(struct lg_added *a, struct lg_findings *out, struct lg_commit_node *node);
 
+/* All the findings the commits of set add, in the set's order. Uses a
+ * second thread to read blobs when the set is large (prefetch.h). More
+ * than max_findings (> 0) findings is LG_ELIMIT. */
+int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitset *set, long max_findings);
+
 /* True if the go command builds files at this path at all: no path
  * component starts with '_' or '.', and no directory is named testdata. */
 bool lg_added_go_path_built(const char *path);

@@ -26,7 +26,7 @@ void lg_buf_put(struct lg_buf *b, const void *data, size_t len);
 void lg_buf_puts(struct lg_buf *b, const char *s);
 void lg_buf_putc(struct lg_buf *b, char c);
 void lg_buf_printf(struct lg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void lg_buf_vprintf(struct lg_buf *b, const char *fmt, va_list ap);
+void lg_buf_vprintf(struct lg_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void lg_buf_truncate(struct lg_buf *b, size_t len);
 /* Hands the string to the caller, who frees it; the buffer is re-initialised. */
 char *lg_buf_detach(struct lg_buf *b, size_t *len_out);

@@ -34,6 +34,8 @@ struct lg_run {
 	struct lg_verdict verdict;
 	const char **ref_verdicts;   /* per update: "accept", "reject", "skip" (static strings) */
 	int64_t now;                 /* epoch seconds for lg.now() */
+	char **log;                  /* lg.log lines of the policies, raw (owned) */
+	size_t nlog;
 };
 
 void lg_run_init(struct lg_run *r, const struct lg_config *cfg, git_repository *repo, struct lg_push *push);
@@ -44,6 +46,10 @@ void lg_run_release(struct lg_run *r);
  * findings and verdict. Returns 0 (the verdict decides) or a negative code
  * (the push must be rejected for that reason, unless on_error says so). */
 int lg_run_evaluate(struct lg_run *r, const git_oid *known, size_t nknown);
+
+/* Appends the policies' lg.log lines to out, each escaped and prefixed
+ * "linkgate: policy log: " (and "GL-HOOK-ERR: " for GitLab's web UI). */
+void lg_run_report_log(struct lg_buf *out, const struct lg_report_opts *opts, const struct lg_run *r);
 
 /* What happens to the push given the verdict and cfg->mode. */
 enum lg_outcome lg_run_outcome(const struct lg_run *r);

@@ -1,0 +1,4 @@
+//go:buildfoo
+//go:build
+
+package p

@@ -1,0 +1,3 @@
+/* x */ //go:build linux
+
+package p

@@ -1,0 +1,7 @@
+package p
+
+//go:build linux
+
+import "fmt"
+
+var _ = fmt.Println

@@ -1,0 +1,4 @@
+//go:build linux
+//go:build darwin
+
+package p

@@ -1,0 +1,5 @@
+//go:build linux
+
+package p // x
+
+var x int //go:build darwin

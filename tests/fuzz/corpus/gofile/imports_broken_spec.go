@@ -1,0 +1,6 @@
+package p
+
+import (
+	"fmt"
+	42
+)

@@ -1,0 +1,6 @@
+package p
+
+import (
+	"fmt"
+	_ "\x75ns\u0061f\145"
+)

@@ -1,0 +1,6 @@
+package p
+
+import (
+	_ "unsafe"
+	"fmt
+)

@@ -1,0 +1,1 @@
+package p; import ( "fmt"; _ "unsafe"; ); func f() {}

@@ -1,0 +1,5 @@
+package p
+
+import u "unsafe"
+
+var _ = u.Sizeof(0)

@@ -1,0 +1,6 @@
+package p
+
+import "unsafe"
+
+//go:linkname a runtime.a
+func a()

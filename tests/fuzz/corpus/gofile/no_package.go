@@ -1,0 +1,3 @@
+// Not a Go file after all.
+//go:linkname a runtime.a
+func a()

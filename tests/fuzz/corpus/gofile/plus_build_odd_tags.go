@@ -1,0 +1,6 @@
+//+build linux
+// +build !!x a,,b foo-bar !
+// +buildfoo bar
+// +build
+
+package p

@@ -1,0 +1,4 @@
+// +build linux
+
+// +build darwin
+package p

@@ -1,0 +1,4 @@
+package p
+import _ "unsafe"
+var r = '\'
+//go:linkname x runtime.x

@@ -1,0 +1,3 @@
+package p
+/* unterminated
+//go:linkname x runtime.x

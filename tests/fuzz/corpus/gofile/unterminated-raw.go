@@ -1,0 +1,3 @@
+package p
+var s = `raw
+//go:linkname x runtime.x

@@ -1,0 +1,4 @@
+package p
+var s = "abc
+//go:linkname x runtime.x
+func x()
