@@ -8,13 +8,12 @@
 #include "linkgate/gofacts.h"
 #include "linkgate/oidmap.h"
 #include "linkgate/prefetch.h"
-#include "linkgate/repo.h"
 
 #define BLOB_LN LG_BLOB_LINKNAME
 #define BLOB_FLAG LG_BLOB_FLAG
 #define BLOB_BINARY LG_BLOB_BINARY
 
-/* Below this many commits a reader thread costs more than it saves. */
+/* Below this many commits a reader process costs more than it saves. */
 #define PREFETCH_MIN_COMMITS 16
 
 struct blob_entry {
@@ -33,7 +32,7 @@ struct lg_added {
 	struct blob_entry *blobs;
 	size_t nblobs, alloc;
 	struct lg_buf key;      /* scratch */
-	/* While a reader thread runs: the slot and a path of each queued blob. */
+	/* While a reader runs: the slot and a path of each queued blob. */
 	struct lg_prefetch *pf;
 	long *pending_slot;
 	const char **pending_path;
@@ -208,8 +207,8 @@ static int blob_slot(long *out, struct lg_added *a, const git_oid *id, const cha
 	return check_blob_limit(a, &a->blobs[slot], path);
 }
 
-/* Like blob_slot(), but while a reader thread runs the blob is queued for
- * it instead of read here; its entry is filled by apply_prefetch(). */
+/* Like blob_slot(), but while a reader runs the blob is queued for it
+ * instead of read here; its entry is filled by apply_prefetch(). */
 static int queue_slot(long *out, struct lg_added *a, const git_oid *id, const char *path)
 {
 	size_t val;
@@ -225,8 +224,7 @@ static int queue_slot(long *out, struct lg_added *a, const git_oid *id, const ch
 	a->pending_path = lg_xrealloc(a->pending_path, a->pending_alloc * sizeof(*a->pending_path));
 	a->pending_slot[a->npending] = *out;
 	a->pending_path[a->npending++] = path;
-	lg_prefetch_push(a->pf, id);
-	return 0;
+	return lg_prefetch_push(a->pf, id);
 }
 
 /* Waits for the reader and fills the entries it read. */
@@ -242,6 +240,10 @@ static int apply_prefetch(struct lg_added *a)
 	for (i = 0; !err && i < n; i++) {
 		struct blob_entry *e = &a->blobs[a->pending_slot[i]];
 
+		if (r[i].missing) {
+			err = lg_error_set(LG_ENOTFOUND, "%s: the pushed file's content cannot be read", a->pending_path[i]);
+			break;
+		}
 		e->bits = r[i].bits;
 		e->size = r[i].size;
 		err = check_blob_limit(a, e, a->pending_path[i]);
@@ -984,16 +986,14 @@ int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitse
 {
 	struct side **sides = NULL;
 	size_t *nsides = NULL, i;
-	git_repository *reader_repo = NULL;
 	int err = 0;
 
-	/* Two cores: the reader thread inflates blobs while this thread walks
-	 * trees. Small pushes are done in one thread. */
-	if (set->n >= PREFETCH_MIN_COMMITS && lg_repo_reopen(&reader_repo, a->repo) == 0) {
-		if (lg_prefetch_start(&a->pf, reader_repo) < 0)
-			a->pf = NULL; /* it freed the repository; read here instead */
+	/* Two cores: a forked reader inflates blobs while this process walks
+	 * trees. Small pushes, or a failed fork, are read here. */
+	if (set->n >= PREFETCH_MIN_COMMITS && lg_prefetch_start(&a->pf, a->repo) < 0) {
+		a->pf = NULL;
+		lg_error_clear();
 	}
-	lg_error_clear();
 	sides = lg_xcalloc(set->n + 1, sizeof(*sides));
 	nsides = lg_xcalloc(set->n + 1, sizeof(*nsides));
 	for (i = 0; i < set->n && !err; i++) {

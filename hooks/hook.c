@@ -101,7 +101,6 @@ void lg_run_release(struct lg_run *r)
 static int detect(struct lg_run *r)
 {
 	struct lg_added *a = NULL;
-	size_t i;
 	int err;
 
 	if ((err = lg_added_new(&a, r->repo, r->cfg)) < 0)

@@ -239,19 +239,6 @@ done:
 	return err;
 }
 
-int lg_repo_reopen(git_repository **out, git_repository *like)
-{
-	const char *objdir = getenv("GIT_OBJECT_DIRECTORY");
-
-	*out = NULL;
-	/* A hook's view is defined by the environment, which has not changed. */
-	if (objdir && *objdir)
-		return lg_repo_open_hook(out);
-	if (git_repository_open_ext(out, git_repository_path(like), GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
-		return lg_error_set_git(LG_ERROR, "cannot open the repository again");
-	return 0;
-}
-
 int lg_repo_check_tips(git_repository *repo, const struct lg_push *push)
 {
 	git_odb *odb = NULL;

@@ -34,10 +34,6 @@ int lg_repo_open_hook(git_repository **out);
  * scan. Ownership problems get a hint about safe.directory. */
 int lg_repo_open_path(git_repository **out, const char *path);
 
-/* Opens a second handle on the repository `like` was opened on (with the
- * same quarantine view in a hook), for use by another thread. */
-int lg_repo_reopen(git_repository **out, git_repository *like);
-
 /* Refuses, with LG_EUNSUPPORTED and a message saying why, a repository
  * whose config (gitdir/config) declares a format libgit2 cannot read. */
 int lg_repo_check_format(const char *gitdir);
