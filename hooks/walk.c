@@ -4,6 +4,7 @@
 #include "linkgate/deadline.h"
 #include "linkgate/error.h"
 #include "linkgate/glob.h"
+#include "linkgate/sshsig.h"
 #include "linkgate/trailers.h"
 
 void lg_commitset_init(struct lg_commitset *s)
@@ -290,7 +291,7 @@ int lg_commit_info_load(struct lg_commit_info *out, git_commit *commit)
 	return 0;
 }
 
-static void add_signoff(struct lg_commit_info *info, const char *value, const char *carrier)
+static void add_signoff(struct lg_commit_info *info, const char *value, const struct lg_commit_info *carrier)
 {
 	struct lg_signoff *so;
 
@@ -298,7 +299,79 @@ static void add_signoff(struct lg_commit_info *info, const char *value, const ch
 	so = &info->signoffs[info->nsignoffs++];
 	memset(so, 0, sizeof(*so));
 	so->value = lg_xstrdup(value);
-	so->commit_id = lg_xstrdup(carrier);
+	so->commit_id = lg_xstrdup(carrier->id);
+	so->verified = carrier->signature_verified;
+	so->signer = carrier->signer ? lg_xstrdup(carrier->signer) : NULL;
+}
+
+static bool is_signoff(const struct lg_trailer *t, const struct lg_config *cfg)
+{
+	return !strcasecmp(t->key, cfg->trailers.signoff);
+}
+
+/* Whether a sign-off value names team member m: the e-mail in <...>, the
+ * whole value, or the name before it equals one of the member's names.
+ * Only orders the principals tried; the policy decides. */
+static bool value_names(const char *value, const struct lg_team_member *m)
+{
+	const char *lt = strchr(value, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	size_t nlen;
+
+	if (lt && gt && m->email && (size_t)(gt - lt - 1) == strlen(m->email) &&
+	    !strncasecmp(lt + 1, m->email, strlen(m->email)))
+		return true;
+	if ((m->user && !strcmp(value, m->user)) || (m->email && !strcasecmp(value, m->email)) ||
+	    (m->principal && !strcmp(value, m->principal)))
+		return true;
+	if (!lt || !m->user)
+		return false;
+	nlen = (size_t)(lt - value);
+	while (nlen && value[nlen - 1] == ' ')
+		nlen--;
+	return nlen == strlen(m->user) && !strncmp(value, m->user, nlen);
+}
+
+/* signoff.verify: ssh — the signature of a commit carrying a sign-off
+ * trailer decides whether its sign-offs are verified, and by whom. */
+static int verify_carrier(struct lg_commit_node *n, git_repository *repo, const struct lg_config *cfg)
+{
+	struct lg_commit_info *ci = &n->info;
+	const char **prefer, **team;
+	struct lg_sshsig_opts o;
+	size_t i, t, nprefer = 0, nteam = 0;
+	bool verified = false;
+	char *signer = NULL;
+	int err;
+
+	prefer = lg_xcalloc(cfg->signoff.nteam + 1, sizeof(*prefer));
+	team = lg_xcalloc(cfg->signoff.nteam + 1, sizeof(*team));
+	for (i = 0; i < cfg->signoff.nteam; i++) {
+		const struct lg_team_member *m = &cfg->signoff.team[i];
+		bool named = false;
+
+		if (!m->principal)
+			continue;
+		for (t = 0; t < ci->ntrailers && !named; t++)
+			named = is_signoff(&ci->trailers[t], cfg) && value_names(ci->trailers[t].value, m);
+		if (named)
+			prefer[nprefer++] = m->principal;
+		team[nteam++] = m->principal;
+	}
+	memset(&o, 0, sizeof(o));
+	o.allowed_signers = cfg->signoff.allowed_signers;
+	o.prefer = prefer;
+	o.nprefer = nprefer;
+	o.principals = team;
+	o.nprincipals = nteam;
+	err = lg_sshsig_verify_commit(&verified, &signer, repo, &n->oid, &o);
+	free(prefer);
+	free(team);
+	if (err < 0)
+		return lg_error_set(err, "verifying the SSH signature of commit %s: %s", ci->id, lg_error_last());
+	ci->signature_verified = verified;
+	free(ci->signer);
+	ci->signer = signer;
+	return 0;
 }
 
 int lg_commitset_load_info(struct lg_commitset *s, git_repository *repo, const struct lg_config *cfg)
@@ -324,6 +397,18 @@ int lg_commitset_load_info(struct lg_commitset *s, git_repository *repo, const s
 			goto done;
 	}
 
+	/* ssh: only the commits that carry a sign-off are verified, once. */
+	for (i = 0; cfg->signoff.verify == LG_VERIFY_SSH && i < s->n; i++) {
+		const struct lg_commit_info *ci = &s->v[i].info;
+		size_t t;
+
+		for (t = 0; t < ci->ntrailers; t++)
+			if (is_signoff(&ci->trailers[t], cfg))
+				break;
+		if (t < ci->ntrailers && (err = verify_carrier(&s->v[i], repo, cfg)) < 0)
+			goto done;
+	}
+
 	/* Sign-off coverage: each commit carrying a sign-off trailer covers
 	 * itself and every commit of the set it reaches. seen[] holds the
 	 * stamp of the last walk that visited a commit, so each walk visits a
@@ -336,7 +421,7 @@ int lg_commitset_load_info(struct lg_commitset *s, git_repository *repo, const s
 		for (t = 0; t < ci->ntrailers; t++) {
 			const char *value = ci->trailers[t].value;
 
-			if (strcasecmp(ci->trailers[t].key, cfg->trailers.signoff))
+			if (!is_signoff(&ci->trailers[t], cfg))
 				continue;
 			stamp++;
 			nstack = 0;
@@ -347,7 +432,7 @@ int lg_commitset_load_info(struct lg_commitset *s, git_repository *repo, const s
 				struct lg_commit_node *n = &s->v[stack[--nstack]];
 				size_t k;
 
-				add_signoff(&n->info, value, ci->id);
+				add_signoff(&n->info, value, ci);
 				for (k = 0; k < n->nparents; k++) {
 					size_t p = n->parents[k];
 

@@ -7,6 +7,8 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 static void strlist_set(struct lg_strlist *l, const char *const *items, size_t n)
@@ -1009,13 +1011,40 @@ static int h_verify(struct cfgp *p, void *base, const struct field *f)
 
 	if (err)
 		return err;
-	/* NEEDSWORK: ssh verification (ssh-keygen -Y verify against
-	 * allowed_signers) is not built yet; refusing it here keeps a
-	 * configuration from believing sign-offs are verified when they are
-	 * not. */
-	if (i == 2)
-		return perr(p, &p->ev.start_mark, "ssh is not supported in this version (use pusher or trailer)");
-	*TARGET(enum lg_verify, base, f) = i ? LG_VERIFY_PUSHER : LG_VERIFY_TRAILER;
+	*TARGET(enum lg_verify, base, f) = i == 2 ? LG_VERIFY_SSH : i ? LG_VERIFY_PUSHER : LG_VERIFY_TRAILER;
+	return 0;
+}
+
+/* signoff: with verify: ssh, allowed_signers must name a file that can be
+ * read now: finding out at the first signed-off push would reject it for a
+ * configuration problem. A relative path is relative to the directory of
+ * the configuration file, and stored resolved. */
+static int h_signoff(struct cfgp *p, void *base, const struct field *f)
+{
+	struct lg_config *cfg = base;
+	yaml_mark_t m = p->ev.start_mark;
+	const char *slash;
+	struct stat st;
+	char *path;
+	int err;
+
+	if ((err = parse_fields(p, base, f->sub)) < 0)
+		return err;
+	if (cfg->signoff.verify != LG_VERIFY_SSH)
+		return 0;
+	if (!*cfg->signoff.allowed_signers)
+		return perr(p, &m, "verify: ssh needs allowed_signers (an ssh-keygen allowed signers file)");
+	slash = strrchr(p->file, '/');
+	if (cfg->signoff.allowed_signers[0] != '/' && slash) {
+		path = lg_xasprintf("%.*s/%s", (int)(slash - p->file), p->file, cfg->signoff.allowed_signers);
+		free(cfg->signoff.allowed_signers);
+		cfg->signoff.allowed_signers = path;
+	}
+	path = cfg->signoff.allowed_signers;
+	if (access(path, R_OK) < 0 || stat(path, &st) < 0)
+		return perr(p, &m, "allowed_signers %s cannot be read: %s", show(p, path, strlen(path)), strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return perr(p, &m, "allowed_signers %s is not a file", show(p, path, strlen(path)));
 	return 0;
 }
 
@@ -1480,7 +1509,7 @@ static const struct field root_fields[] = {
 	{ .name = "trailers", .fn = h_map, .sub = trailers_fields },
 	{ .name = "issue_pattern", .fn = h_string, .off = CFG(issue_pattern), .flags = V_REGEX },
 	{ .name = "owners", .fn = h_strlist, .off = CFG(owners), .flags = V_NONEMPTY | V_REGEX },
-	{ .name = "signoff", .fn = h_map, .sub = signoff_fields },
+	{ .name = "signoff", .fn = h_signoff, .sub = signoff_fields },
 	{ .name = "pusher", .fn = h_map, .sub = pusher_fields },
 	{ .name = "removal", .fn = h_map, .sub = removal_fields },
 	{ .name = "go_source", .fn = h_strlist, .off = CFG(go_source), .flags = V_NONEMPTY },

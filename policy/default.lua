@@ -720,18 +720,6 @@ local function is_member(who)
   return false
 end
 
-local function is_principal(who)
-  if who == nil then
-    return false
-  end
-  for _, m in ipairs(team) do
-    if who == m.principal then
-      return true
-    end
-  end
-  return false
-end
-
 local function team_text()
   local out = {}
   for i, m in ipairs(team) do
@@ -801,10 +789,24 @@ local function signoff_check(f, ctx)
         ("ask a platform team member (%s) to push it"):format(team_text()))
     end
   elseif verify == "ssh" then
+    -- The signature must be by the member the trailer names: Bob's
+    -- trailer on a commit Alice signed is not Bob's sign-off.
+    local signers = {}
     for _, s in ipairs(by_member) do
-      if s.verified and is_principal(s.signer) then
-        return nil
+      if s.verified and s.signer then
+        for _, m in ipairs(team) do
+          if m.principal == s.signer and names_member(s.value or "", m) then
+            return nil
+          end
+        end
+        signers[#signers + 1] = s.signer
       end
+    end
+    if #signers > 0 then
+      return fail(("%s %s is signed by %s, who is not the team member it names (signoff.verify: ssh)")
+        :format(key, quote_list(values), quote_list(signers)),
+        "the team member named in the trailer signs the commit that carries it with their own SSH key " ..
+        "(git commit -S with gpg.format=ssh), listed under their principal in signoff.allowed_signers")
     end
     return fail(("%s %s is not on a commit with an SSH signature by a team member's principal")
       :format(key, quote_list(values)),

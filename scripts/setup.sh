@@ -11,9 +11,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${LG_BUILD_DIR:-$top/_build}
 
 # Build tools, the five libraries (found with pkg-config), and git for the
-# tests. Every one is a maintained Debian package.
+# tests, and ssh-keygen (openssh-client) for signoff.verify: ssh. Every one is
+# a maintained Debian package.
 packages="build-essential autoconf automake libtool pkg-config git ca-certificates
-libgit2-dev liblua5.4-dev libpcre2-dev libyaml-dev libjansson-dev"
+libgit2-dev liblua5.4-dev libpcre2-dev libyaml-dev libjansson-dev openssh-client"
 
 missing=""
 for p in $packages; do

@@ -102,7 +102,12 @@ static const struct ecase errors[] = {
 	{ "on_error: off\n",
 	  "t.yml:1:11: on_error: expected reject or accept, got \"off\"" },
 	{ "signoff:\n  verify: ssh\n",
-	  "t.yml:2:11: signoff.verify: ssh is not supported in this version (use pusher or trailer)" },
+	  "t.yml:2:3: signoff: verify: ssh needs allowed_signers (an ssh-keygen allowed signers file)" },
+	{ "signoff: {verify: ssh, allowed_signers: /nonexistent/allowed_signers}\n",
+	  "t.yml:1:10: signoff: allowed_signers \"/nonexistent/allowed_signers\" cannot be read: No such file or "
+	  "directory" },
+	{ "signoff: {verify: ssh, allowed_signers: /}\n",
+	  "t.yml:1:10: signoff: allowed_signers \"/\" is not a file" },
 	{ "signoff:\n  verify: gpg\n",
 	  "t.yml:2:11: signoff.verify: expected trailer, pusher or ssh, got \"gpg\"" },
 	{ "rules:\n  linkname.ci-matrix: no\n",
@@ -686,9 +691,30 @@ static void test_round_trip(void)
 	free(path);
 }
 
+/* verify: ssh with a file that exists: accepted, a relative path resolved
+ * against the configuration file's directory. */
+static void test_ssh(void)
+{
+	struct lg_config cfg;
+	char *file = data_path("linkgate.yml"), *want = data_path("full.yml");
+	const char *yaml = "signoff: {verify: ssh, allowed_signers: full.yml}\n";
+	int err;
+
+	lg_config_init_defaults(&cfg);
+	err = lg_config_parse(&cfg, yaml, strlen(yaml), file);
+	if (!tap_is_int(err, 0, "verify: ssh with a readable allowed_signers"))
+		tap_diag("%s", lg_error_last());
+	tap_is_int(cfg.signoff.verify, LG_VERIFY_SSH, "signoff.verify: ssh");
+	tap_is_str(cfg.signoff.allowed_signers, want, "a relative allowed_signers is relative to the configuration");
+	lg_config_release(&cfg);
+	free(file);
+	free(want);
+}
+
 int main(void)
 {
 	test_empty();
+	test_ssh();
 	test_files();
 	test_full();
 	test_overlay();

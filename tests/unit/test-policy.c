@@ -534,6 +534,19 @@ static void m_verify_ssh_unverified(struct env *e)
 	clear_signoffs(e->c);
 	add_signoff(e->c, "Alice <alice@example.com>", COMMIT_ID, false, NULL);
 }
+static void m_verify_ssh_other_signer(struct env *e)
+{
+	/* Bob's trailer on a commit that Alice's key signed. */
+	m_verify_ssh(e);
+	clear_signoffs(e->c);
+	add_signoff(e->c, "bob", COMMIT_ID, true, "alice@example.com");
+}
+static void m_verify_ssh_stranger_signer(struct env *e)
+{
+	m_verify_ssh(e);
+	clear_signoffs(e->c);
+	add_signoff(e->c, "Alice <alice@example.com>", COMMIT_ID, true, "mallory@example.com");
+}
 static void m_signoff_from_merge(struct env *e)
 {
 	m_no_signoff(e);
@@ -740,6 +753,10 @@ static const struct dcase default_cases[] = {
 	{ "verify: ssh, signed by a member", LG_FINDING_LINKNAME, m_verify_ssh, "linkname.signoff", PASS, NULL, NULL },
 	{ "verify: ssh, not signed", LG_FINDING_LINKNAME, m_verify_ssh_unverified, "linkname.signoff", ERR,
 	  "SSH signature by a team member's principal", "signoff.allowed_signers" },
+	{ "verify: ssh, another member's trailer", LG_FINDING_LINKNAME, m_verify_ssh_other_signer, "linkname.signoff",
+	  ERR, "'bob' is signed by 'alice@example.com', who is not the team member it names", "their own SSH key" },
+	{ "verify: ssh, signed by a stranger", LG_FINDING_LINKNAME, m_verify_ssh_stranger_signer, "linkname.signoff",
+	  ERR, "is signed by 'mallory@example.com'", "signoff.allowed_signers" },
 	{ "sign-off carried by a merge", LG_FINDING_LINKNAME, m_signoff_from_merge, "linkname.signoff", PASS, NULL,
 	  NULL },
 	{ "sign-off from the trailers of a fixture", LG_FINDING_LINKNAME, m_signoff_trailer_only, "linkname.signoff",
