@@ -719,8 +719,15 @@ static void block_close(struct rationale_block *rb, struct lg_gofile *g, size_t 
 	dst[F_REMOVED] = &rb->r.removed_when;
 	dst[F_OWNER] = &rb->r.owner;
 	for (i = 0; i < F_COUNT; i++) {
-		if (rb->val[i].len)
-			*dst[i] = lg_xstrndup(rb->val[i].ptr, rb->val[i].len);
+		/* Policies get C strings: a value is cut at a NUL byte (Go
+		 * rejects such files anyway) and trimmed again, so "owner: \0x"
+		 * is a missing owner, not an empty one. */
+		const char *v = rb->val[i].ptr;
+		size_t n = v ? strnlen(v, rb->val[i].len) : 0;
+
+		lg_go_trim_space(&v, &n);
+		if (n)
+			*dst[i] = lg_xstrndup(v, n);
 		lg_buf_release(&rb->val[i]);
 	}
 	g->rationales = lg_xgrow(g->rationales, sizeof(*g->rationales), g->nrationales + 1, alloc);

@@ -54,7 +54,8 @@
  * directive-shaped comment (`//go:linkname ...`, `//nolint:x`, go/ast's
  * rule) ends the block, as does a block comment, any other token, a
  * comment that is not first on its line, or a blank line.
- * Values are trimmed; an empty value is NULL. Each directive is served by
+ * Values are cut at a NUL byte and trimmed; an empty value is NULL. Each
+ * directive is served by
  * the nearest block that starts before it.
  */
 #ifndef LINKGATE_GOFACTS_H
