@@ -55,8 +55,7 @@
  * rule) ends the block, as does a block comment, any other token, a
  * comment that is not first on its line, or a blank line.
  * Values are cut at a NUL byte and trimmed; an empty value is NULL. Each
- * directive is served by
- * the nearest block that starts before it.
+ * directive is served by the nearest block that starts before it.
  */
 #ifndef LINKGATE_GOFACTS_H
 #define LINKGATE_GOFACTS_H
