@@ -279,6 +279,14 @@ static void findings_json(json_t *root, const struct lg_audit_event *ev, bool *o
 	free(index);
 }
 
+/* libgit2 names a repository with a trailing slash; the record does not. */
+static size_t repo_len(const char *repo)
+{
+	size_t len = repo ? strlen(repo) : 0;
+
+	return len > 1 && repo[len - 1] == '/' ? len - 1 : len;
+}
+
 int lg_audit_format(struct lg_buf *out, const struct lg_audit_event *ev)
 {
 	json_t *root = json_object(), *counts = json_object(), *err = NULL;
@@ -290,7 +298,7 @@ int lg_audit_format(struct lg_buf *out, const struct lg_audit_event *ev)
 	jset(root, "v", json_integer(LG_AUDIT_VERSION), &ok);
 	jset(root, "time", json_string(when), &ok);
 	jset_str(root, "hook", ev->hook, &ok);
-	jset_str(root, "repository", ev->repository, &ok);
+	jset_strn(root, "repository", ev->repository, repo_len(ev->repository), &ok);
 	jset_str(root, "pusher", ev->push ? ev->push->pusher : NULL, &ok);
 	jset_str(root, "client", lg_audit_client(), &ok);
 	jset(root, "refs", refs_json(ev, &ok), &ok);
@@ -306,6 +314,7 @@ int lg_audit_format(struct lg_buf *out, const struct lg_audit_event *ev)
 		jset(err, "accepted", json_boolean(ev->error_accepted), &ok);
 	}
 	jset(root, "error", err ? err : json_null(), &ok);
+	jset_str(root, "audit_error", ev->audit_error, &ok);
 	jset(root, "bypass", bypass_json(ev, &ok), &ok);
 	jset(counts, "commits", json_integer((json_int_t)ev->ncommits), &ok);
 	jset(counts, "findings", json_integer(ev->findings ? (json_int_t)ev->findings->n : 0), &ok);
@@ -414,7 +423,12 @@ void lg_audit_summary(struct lg_buf *out, const struct lg_audit_event *ev)
 		lg_buf_init(out);
 	lg_buf_puts(out, lg_outcome_name(ev->outcome));
 	lg_buf_puts(out, " repo=");
-	put_quoted(out, ev->repository, SUMMARY_MAX_VALUE);
+	{
+		char *repo = ev->repository ? lg_xstrndup(ev->repository, repo_len(ev->repository)) : NULL;
+
+		put_quoted(out, repo, SUMMARY_MAX_VALUE);
+		free(repo);
+	}
 	lg_buf_puts(out, " pusher=");
 	if (p && p->pusher)
 		put_quoted(out, p->pusher, SUMMARY_MAX_VALUE);
@@ -431,31 +445,84 @@ void lg_audit_summary(struct lg_buf *out, const struct lg_audit_event *ev)
 		lg_buf_puts(out, ev->error_accepted ? " error_accepted=" : " error=");
 		put_quoted(out, ev->error, SUMMARY_MAX_VALUE);
 	}
+	if (ev->audit_error) {
+		lg_buf_puts(out, " audit_error=");
+		put_quoted(out, ev->audit_error, SUMMARY_MAX_VALUE);
+	}
 	lg_buf_printf(out, " duration_ms=%ld", ev->duration_ms);
 }
 
-static void add_problem(struct lg_buf *problems)
+/* A write failed: say so on every push; the push is rejected unless
+ * on_error is accept (SPEC "Commands"), and a bypass that cannot be
+ * written to the audit log is no bypass at all. */
+static void write_failed(struct lg_buf *out, const struct lg_report_opts *opts, const struct lg_config *cfg,
+			 struct lg_audit_event *ev, const char *msg, bool is_log)
 {
-	if (problems->len)
-		lg_buf_puts(problems, "; ");
-	lg_buf_puts(problems, lg_error_last());
+	if (ev->bypass_used && is_log) {
+		lg_report_error(out, opts, msg);
+		if (opts && opts->gitlab_web)
+			lg_buf_puts(out, "GL-HOOK-ERR: ");
+		lg_buf_puts(out, "linkgate: break-glass refused: a bypass must reach the audit log\n");
+		ev->exit_status = LG_EXIT_POLICY;
+		ev->outcome = LG_OUTCOME_REJECT;
+		ev->bypass_used = false;
+	} else if (ev->exit_status != LG_EXIT_ACCEPT) {
+		if (opts && opts->gitlab_web)
+			lg_buf_puts(out, "GL-HOOK-ERR: ");
+		lg_buf_puts(out, "linkgate: error: ");
+		lg_escape_str(out, msg);
+		lg_buf_putc(out, '\n');
+	} else if (cfg->on_error == LG_ON_ERROR_ACCEPT) {
+		lg_report_error_accepted(out, opts, msg);
+	} else {
+		lg_report_error(out, opts, msg);
+		ev->exit_status = LG_EXIT_INTERNAL;
+		ev->outcome = LG_OUTCOME_REJECT;
+	}
 }
 
-int lg_audit_record(const struct lg_config *cfg, const struct lg_audit_event *ev)
+int lg_audit_record(struct lg_buf *out, const struct lg_report_opts *opts, const struct lg_config *cfg,
+		    struct lg_audit_event *ev)
 {
 	struct lg_buf line = LG_BUF_INIT, problems = LG_BUF_INIT;
-	bool audit_failed = false;
-	int err = 0;
+	bool have_log = cfg->audit.log && *cfg->audit.log, have_metrics = cfg->audit.metrics && *cfg->audit.metrics;
+	bool metrics_ok = true;
 
-	if (cfg->audit.log && *cfg->audit.log) {
-		if (lg_audit_format(&line, ev) < 0 || lg_audit_append(cfg->audit.log, line.ptr, line.len) < 0) {
-			add_problem(&problems);
-			audit_failed = true;
+	if (!out->ptr)
+		lg_buf_init(out);
+	lg_buf_init(&problems);
+	ev->duration_ms = (long)(lg_audit_now_ms() - ev->start_ms);
+	/* Metrics first, so that the log line, written last, tells what
+	 * finally happened to the push. */
+	if (have_metrics && lg_metrics_record(cfg->audit.metrics, ev) < 0) {
+		metrics_ok = false;
+		lg_buf_puts(&problems, lg_error_last());
+		ev->audit_error = problems.ptr;
+		write_failed(out, opts, cfg, ev, problems.ptr, false);
+	}
+	if (have_log) {
+		int err = lg_audit_format(&line, ev);
+
+		if (err == 0)
+			err = lg_audit_append(cfg->audit.log, line.ptr, line.len);
+		if (err < 0) {
+			char *msg = lg_xstrdup(lg_error_last());
+
+			write_failed(out, opts, cfg, ev, msg, true);
+			/* The metrics already counted this push; add the failure. */
+			if (have_metrics && metrics_ok)
+				lg_metrics_count_error(cfg->audit.metrics, "audit");
+			if (problems.len)
+				lg_buf_puts(&problems, "; ");
+			lg_buf_puts(&problems, msg);
+			ev->audit_error = problems.ptr;
+			free(msg);
 		}
 	}
 	if (cfg->audit.syslog) {
-		int prio = ev->error ? LOG_WARNING : ev->outcome == LG_OUTCOME_ACCEPT && !ev->bypass_used ? LOG_INFO
-														 : LOG_NOTICE;
+		int prio = ev->error || ev->audit_error ? LOG_WARNING
+			   : ev->outcome == LG_OUTCOME_ACCEPT && !ev->bypass_used ? LOG_INFO
+										  : LOG_NOTICE;
 
 		lg_buf_clear(&line);
 		lg_audit_summary(&line, ev);
@@ -463,13 +530,8 @@ int lg_audit_record(const struct lg_config *cfg, const struct lg_audit_event *ev
 		syslog(prio, "%s", line.ptr);
 		closelog();
 	}
-	if (cfg->audit.metrics && *cfg->audit.metrics) {
-		if (lg_metrics_record(cfg->audit.metrics, ev, audit_failed) < 0)
-			add_problem(&problems);
-	}
-	if (problems.len)
-		err = lg_error_set(LG_EAUDIT, "%s", problems.ptr);
+	ev->audit_error = NULL;
 	lg_buf_release(&problems);
 	lg_buf_release(&line);
-	return err;
+	return ev->exit_status;
 }

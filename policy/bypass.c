@@ -66,6 +66,10 @@ void lg_bypass_decide(struct lg_bypass *out, const struct lg_config *cfg, const 
 		out->refusal = "break-glass is not enabled on this server (bypass.allowed is empty)";
 		return;
 	}
+	if (!(cfg->audit.log && *cfg->audit.log) && !cfg->audit.syslog) {
+		out->refusal = "break-glass needs an audit trail and neither audit.log nor audit.syslog is set";
+		return;
+	}
 	if (!push->pusher) {
 		out->refusal = "the pusher is unknown (none of the pusher.from variables is set)";
 		return;

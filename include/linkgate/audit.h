@@ -25,6 +25,7 @@
  *   "mode": "enforce"|"warn"|"audit", "exit": the hook's exit status,
  *   "error": null or {"message", "kind" (lg_audit_error_kind()),
  *   "accepted": bool (on_error: accept)},
+ *   "audit_error": null, or why the metrics could not be written,
  *   "bypass": null when not requested, else {"option", "requested": true,
  *   "granted", "used", "reason", "reason_bytes", "refused": why or null},
  *   "counts": {"commits", "findings", "errors", "warnings"},
@@ -63,6 +64,7 @@ struct lg_audit_event {
 	const char *error;              /* the message when an error decided, else NULL */
 	int error_code;                 /* its lg_err code */
 	bool error_accepted;
+	const char *audit_error;        /* set by lg_audit_record(): a metrics write that failed */
 	const struct lg_bypass *bypass; /* may be NULL */
 	bool bypass_used;               /* a granted bypass turned a rejection into an accept */
 	const struct lg_verdict *vd;    /* may be NULL */
@@ -102,9 +104,18 @@ int lg_audit_lock_fd(int fd, const char *path);
  * quoted so the line stays one line of printable text. */
 void lg_audit_summary(struct lg_buf *out, const struct lg_audit_event *ev);
 
-/* Records the event where cfg says: audit.log, syslog, audit.metrics.
- * Every destination is tried; returns 0 or LG_EAUDIT with a message naming
- * each one that failed. */
-int lg_audit_record(const struct lg_config *cfg, const struct lg_audit_event *ev);
+/* Records the decision where cfg says: audit.metrics first, then the
+ * audit.log line, then the syslog summary, so the line tells what finally
+ * happened. Returns the exit status the hook must use: ev->exit_status as
+ * given, or changed when a write failed (LG_EXIT_INTERNAL for an accepted
+ * push unless on_error is accept; LG_EXIT_POLICY for a bypass whose log
+ * line could not be written: a break-glass must be audited). Each failure
+ * is appended to out as a line for the pusher, escaped, prefixed for
+ * GitLab when opts->gitlab_web. ev is updated to the final outcome;
+ * duration_ms is set here. A log failure after a metrics update is added
+ * to the metrics as an "audit" error; the push itself stays counted with
+ * its earlier verdict. */
+int lg_audit_record(struct lg_buf *out, const struct lg_report_opts *opts, const struct lg_config *cfg,
+		    struct lg_audit_event *ev);
 
 #endif

@@ -40,10 +40,12 @@
 #define LG_METRICS_MAX_TARGETS 500
 #define LG_METRICS_MAX_LABEL 200
 
-/* Adds the event to the metrics file at path. audit_failed counts an
- * "audit" error for a log write that failed just before. Returns 0 or
- * LG_EAUDIT naming the file and the reason. */
-int lg_metrics_record(const char *path, const struct lg_audit_event *ev, bool audit_failed);
+/* Adds the event to the metrics file at path (an ev->audit_error counts
+ * as an "audit" error). Returns 0 or LG_EAUDIT naming the file and the
+ * reason. */
+int lg_metrics_record(const char *path, const struct lg_audit_event *ev);
+/* Adds one to linkgate_errors_total{kind}. Returns 0 or LG_EAUDIT. */
+int lg_metrics_count_error(const char *path, const char *kind);
 
 /* Appends s escaped as a label value (without the quotes) to out. */
 void lg_metrics_escape_label(struct lg_buf *out, const char *s);
