@@ -4,7 +4,9 @@
  * decides lives in the library (hook.h and below).
  */
 #include "linkgate/common.h"
+#include "linkgate/audit.h"
 #include "linkgate/buf.h"
+#include "linkgate/bypass.h"
 #include "linkgate/deadline.h"
 #include "linkgate/embed.h"
 #include "linkgate/error.h"
@@ -22,13 +24,15 @@
 static const char usage_text[] =
 	"usage: linkgate <command> [options]\n"
 	"\n"
-	"Hooks (git runs these; a link named pre-receive or update works too):\n"
+	"Hooks (git runs these; a link named pre-receive, update or pre-push works too):\n"
 	"  pre-receive [--config FILE]                  decide a whole push (stdin: <old> <new> <ref> lines)\n"
 	"  update [--config FILE] <ref> <old> <new>     decide one ref update\n"
+	"  pre-push [--config FILE] <remote> <url>      on a developer's clone: the server's verdict before pushing\n"
 	"\n"
 	"Administration:\n"
-	"  install [--config FILE] [--force] [--update] DIR...\n"
-	"                                               install the pre-receive (or update) hook into repositories\n"
+	"  install [--config FILE] [--force|--chain] [--update] [--pre-push]\n"
+	"          [--platform plain|gitolite|gitlab|gitea|ghes] DIR...\n"
+	"                                               install the pre-receive (or update, or pre-push) hook\n"
 	"  config check [--config FILE]                 validate the configuration and compile its policies\n"
 	"  policy show [builtin:default|FILE]           print a policy's source\n"
 	"\n"
@@ -72,9 +76,16 @@ static int fail(const struct lg_report_opts *opts, int code, FILE *to)
 	return lg_error_exit_status(code);
 }
 
-/* Shared by pre-receive and update: the push is parsed; decide it. */
-static int run_hook(struct lg_push *push, const char *config_path)
+/* Shared by pre-receive and update: the push is parsed; decide it, then
+ * record the decision (audit log, metrics, syslog). */
+static int run_hook(struct lg_push *push, const char *config_path, const char *hook)
 {
+	struct lg_bypass bypass;
+	struct lg_audit_event ev;
+	int64_t start_ms = lg_audit_now_ms();
+	char *errmsg = NULL;
+	bool cfg_ok = false;
+	enum lg_outcome policy_outcome;
 	struct lg_config cfg;
 	struct lg_report_opts opts;
 	struct lg_run run;
@@ -87,6 +98,7 @@ static int run_hook(struct lg_push *push, const char *config_path)
 	int err, status;
 
 	lg_config_init_defaults(&cfg);
+	lg_bypass_init(&bypass);
 	lg_hook_report_opts(&opts, &cfg);
 	lg_repo_global_init(true);
 	if (push->hexsz == 64) {
@@ -103,8 +115,10 @@ static int run_hook(struct lg_push *push, const char *config_path)
 	lg_hook_report_opts(&opts, &cfg);
 	if (err < 0)
 		goto error;
+	cfg_ok = true;
 	lg_deadline_set_ms(cfg.limits.timeout_ms);
 	push->pusher = lg_hook_pusher(&cfg);
+	lg_bypass_decide(&bypass, &cfg, push);
 	if ((err = lg_repo_check_tips(repo, push)) < 0)
 		goto error;
 	if ((err = lg_walk_known_from_refs(&known, &nknown, repo, &cfg)) < 0)
@@ -114,14 +128,20 @@ static int run_hook(struct lg_push *push, const char *config_path)
 	if ((err = lg_run_evaluate(&run, known, nknown)) < 0)
 		goto error;
 	outcome = lg_run_outcome(&run);
+	policy_outcome = outcome;
+	/* Break-glass: the violations are still reported, and audited below. */
+	if (outcome == LG_OUTCOME_REJECT && bypass.granted)
+		outcome = LG_OUTCOME_WARN;
 	if (outcome != LG_OUTCOME_ACCEPT || run.verdict.n)
 		lg_report_text(&out, &opts, outcome, &run.verdict, run.findings.n, run.set.n);
 	lg_run_report_log(&out, &opts, &run);
+	lg_bypass_report(&out, &bypass, push->pusher, outcome != policy_outcome, opts.gitlab_web);
 	emit(&out, stderr);
 	status = outcome == LG_OUTCOME_REJECT ? LG_EXIT_POLICY : LG_EXIT_ACCEPT;
-	goto done;
+	goto record;
 
 error:
+	errmsg = lg_xstrdup(lg_error_last());
 	if (have_run) {
 		lg_run_report_log(&out, &opts, &run);
 		emit(&out, stderr);
@@ -134,12 +154,40 @@ error:
 	} else {
 		status = fail(&opts, err, stderr);
 	}
-done:
+	policy_outcome = outcome = status == LG_EXIT_ACCEPT ? LG_OUTCOME_ACCEPT : LG_OUTCOME_REJECT;
+record:
+	if (cfg_ok) {
+		memset(&ev, 0, sizeof(ev));
+		ev.start_ms = start_ms;
+		ev.hook = hook;
+		ev.repository = git_repository_path(repo);
+		ev.push = push;
+		ev.outcome = outcome;
+		ev.policy_outcome = policy_outcome;
+		ev.mode = cfg.mode;
+		ev.exit_status = status;
+		ev.error = errmsg;
+		ev.error_code = errmsg ? err : 0;
+		ev.error_accepted = errmsg && status == LG_EXIT_ACCEPT;
+		ev.bypass = &bypass;
+		ev.bypass_used = outcome != policy_outcome;
+		if (have_run) {
+			ev.ref_verdicts = run.ref_verdicts;
+			ev.vd = &run.verdict;
+			ev.findings = &run.findings;
+			ev.ncommits = run.set.n;
+		}
+		lg_buf_clear(&out);
+		status = lg_audit_record(&out, &opts, &cfg, &ev);
+		emit(&out, stderr);
+	}
 	if (have_run)
 		lg_run_release(&run);
 	free(known);
 	lg_buf_release(&out);
 	lg_config_release(&cfg);
+	lg_bypass_release(&bypass);
+	free(errmsg);
 	git_repository_free(repo);
 	return status;
 }
@@ -158,27 +206,49 @@ static int parse_config_opt(int argc, char **argv, int i, const char **config)
 	return i;
 }
 
+/* The hooks' options: --config FILE and --chained HOOK (a hook that ran
+ * here before linkgate was installed with --chain, run first). */
+static int parse_hook_opts(int argc, char **argv, int i, const char **config, const char **chained)
+{
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			*config = argv[++i];
+		else if (!strncmp(argv[i], "--config=", 9))
+			*config = argv[i] + 9;
+		else if (!strcmp(argv[i], "--chained") && i + 1 < argc)
+			*chained = argv[++i];
+		else
+			break;
+	}
+	return i;
+}
+
 static int cmd_pre_receive(int argc, char **argv)
 {
 	const char *config = NULL;
+	const char *chained = NULL;
 	struct lg_push push;
 	struct lg_buf in = LG_BUF_INIT;
 	struct lg_report_opts opts;
 	struct lg_config dflt;
-	int i = parse_config_opt(argc, argv, 1, &config), err, status;
+	int i = parse_hook_opts(argc, argv, 1, &config, &chained), err, status;
 
 	if (i != argc)
-		return usage_error("pre-receive takes no arguments besides --config (got '%s')", argv[i]);
+		return usage_error("pre-receive takes no arguments besides --config and --chained (got '%s')", argv[i]);
 	lg_push_init(&push);
-	if ((err = lg_buf_read_fd(&in, 0, MAX_HOOK_INPUT)) < 0 || (err = lg_push_parse_lines(&push, in.ptr, in.len)) < 0 ||
+	if ((err = lg_buf_read_fd(&in, 0, MAX_HOOK_INPUT)) == 0 && chained &&
+	    (status = lg_install_chain_first(chained, argv + i, argc - i, in.ptr, in.len)) != 0)
+		goto done;
+	if (err < 0 || (err = lg_push_parse_lines(&push, in.ptr, in.len)) < 0 ||
 	    (err = lg_push_read_options(&push)) < 0) {
 		lg_config_init_defaults(&dflt);
 		lg_hook_report_opts(&opts, &dflt);
 		status = fail(&opts, err, stderr);
 		lg_config_release(&dflt);
 	} else {
-		status = run_hook(&push, config);
+		status = run_hook(&push, config, "pre-receive");
 	}
+done:
 	lg_buf_release(&in);
 	lg_push_release(&push);
 	return status;
@@ -187,13 +257,16 @@ static int cmd_pre_receive(int argc, char **argv)
 static int cmd_update(int argc, char **argv)
 {
 	const char *config = NULL;
+	const char *chained = NULL;
 	struct lg_push push;
 	struct lg_report_opts opts;
 	struct lg_config dflt;
-	int i = parse_config_opt(argc, argv, 1, &config), err, status;
+	int i = parse_hook_opts(argc, argv, 1, &config, &chained), err, status;
 
 	if (argc - i != 3)
 		return usage_error("update needs <ref> <old> <new>");
+	if (chained && (status = lg_install_chain_first(chained, argv + i, argc - i, "", 0)) != 0)
+		return status;
 	lg_push_init(&push);
 	if ((err = lg_push_add_update(&push, argv[i], argv[i + 1], argv[i + 2])) < 0) {
 		lg_config_init_defaults(&dflt);
@@ -201,7 +274,7 @@ static int cmd_update(int argc, char **argv)
 		status = fail(&opts, err, stderr);
 		lg_config_release(&dflt);
 	} else {
-		status = run_hook(&push, config);
+		status = run_hook(&push, config, "update");
 	}
 	lg_push_release(&push);
 	return status;
@@ -228,13 +301,26 @@ static int cmd_install(int argc, char **argv)
 			o.force = true;
 		else if (!strcmp(argv[i], "--update"))
 			o.update = true;
-		else if (!strcmp(argv[i], "--config") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--chain"))
+			o.chain = true;
+		else if (!strcmp(argv[i], "--pre-push"))
+			o.pre_push = true;
+		else if ((!strcmp(argv[i], "--platform") && i + 1 < argc) || !strncmp(argv[i], "--platform=", 11)) {
+			const char *name = argv[i][10] == '=' ? argv[i] + 11 : argv[++i];
+
+			if (lg_platform_parse(&o.platform, name) < 0)
+				return usage_error("install: %s", lg_error_last());
+		} else if (!strcmp(argv[i], "--config") && i + 1 < argc)
 			config = argv[++i];
 		else if (!strncmp(argv[i], "--config=", 9))
 			config = argv[i] + 9;
 		else
 			return usage_error("install: unknown option '%s'", argv[i]);
 	}
+	if (o.force && o.chain)
+		return usage_error("install: --force replaces a foreign hook and --chain keeps it; choose one");
+	if (o.update && o.pre_push)
+		return usage_error("install: --update and --pre-push install different hooks; choose one");
 	if (i == argc)
 		return usage_error("install needs at least one repository");
 	first = i;
@@ -250,6 +336,7 @@ static int cmd_install(int argc, char **argv)
 	err = lg_hook_load_config(&cfg, config, NULL, NULL);
 	if (err == 0)
 		err = lg_policy_new(&policy, &cfg);
+	o.uses_push_options = err == 0 && cfg.bypass.push_option[0] && cfg.bypass.allowed.n;
 	lg_policy_free(policy);
 	lg_config_release(&cfg);
 	if (err < 0) {
@@ -323,6 +410,7 @@ static int cmd_policy(int argc, char **argv)
 }
 
 int lg_cmd_check(int argc, char **argv);
+int lg_cmd_pre_push(int argc, char **argv);
 
 struct command {
 	const char *name;
@@ -332,6 +420,7 @@ struct command {
 static const struct command commands[] = {
 	{ "pre-receive", cmd_pre_receive },
 	{ "update", cmd_update },
+	{ "pre-push", lg_cmd_pre_push },
 	{ "install", cmd_install },
 	{ "check", lg_cmd_check },
 	{ "config", cmd_config },
@@ -345,9 +434,10 @@ int main(int argc, char **argv)
 
 	self = self ? self + 1 : (argc > 0 ? argv[0] : "linkgate");
 	/* Installed as a link named after the hook: act as that subcommand. */
-	for (i = 0; i < 2; i++)
-		if (!strcmp(self, commands[i].name))
-			return commands[i].fn(argc, argv);
+	if (!strcmp(self, "pre-receive") || !strcmp(self, "update") || !strcmp(self, "pre-push"))
+		for (i = 0; i < LG_ARRAY_SIZE(commands); i++)
+			if (!strcmp(self, commands[i].name))
+				return commands[i].fn(argc, argv);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage_text, argc < 2 ? stderr : stdout);
 		return argc < 2 ? LG_EXIT_CONFIG : LG_EXIT_ACCEPT;
