@@ -4,6 +4,7 @@
 #include "linkgate/buf.h"
 #include "linkgate/deadline.h"
 #include "linkgate/error.h"
+#include "linkgate/facts.h"
 #include "linkgate/escape.h"
 #include "linkgate/glob.h"
 #include "linkgate/policy.h"
@@ -195,6 +196,8 @@ int lg_run_evaluate(struct lg_run *r, const git_oid *known, size_t nknown)
 	/* Policies, and Lua with them, start only when there is a finding. */
 	if (r->findings.n) {
 		if ((err = lg_commitset_load_info(&r->set, r->repo, cfg)) < 0)
+			goto done;
+		if ((err = lg_facts_run(r->repo, cfg, &r->findings)) < 0)
 			goto done;
 		if ((err = lg_policy_new(&policy, cfg)) < 0)
 			goto done;
