@@ -973,9 +973,11 @@ static void push_commit(lua_State *L, const struct lg_commit_info *c)
 	lua_remove(L, -2);
 }
 
-static void push_rationale(lua_State *L, const struct lg_rationale *r)
+static void push_rationale(lua_State *L, const struct lg_finding *f)
 {
-	lua_createtable(L, 0, 7);
+	const struct lg_rationale *r = &f->rationale;
+
+	lua_createtable(L, 0, 9);
 	set_bool(L, "present", r->present);
 	if (r->present) {
 		set_int(L, "line", r->line);
@@ -984,23 +986,149 @@ static void push_rationale(lua_State *L, const struct lg_rationale *r)
 		set_str(L, "target_source", r->target_source);
 		set_str(L, "removed_when", r->removed_when);
 		set_str(L, "owner", r->owner);
+		if (f->removal_go >= 0)
+			set_int(L, "removal_go", f->removal_go);
+		if (f->removal_expired >= 0)
+			set_bool(L, "expired", f->removal_expired > 0);
+	}
+	seal(L);
+}
+
+/* An end of a Go range: the minor, or nothing (nil) when open. */
+static void set_minor(lua_State *L, lua_Integer idx, const char *name, int minor)
+{
+	if (minor < 0)
+		return;
+	lua_pushinteger(L, minor);
+	lua_rawseti(L, -2, idx);
+	lua_pushinteger(L, minor);
+	lua_setfield(L, -2, name);
+}
+
+/* {{lo, hi, lo=, hi=, where=}...}: closed intervals of Go 1.x minors. */
+static void push_ranges(lua_State *L, const struct lg_goranges *l)
+{
+	size_t i;
+
+	lua_createtable(L, (int)l->n, 0);
+	for (i = 0; i < l->n; i++) {
+		lua_createtable(L, 2, 3);
+		set_minor(L, 1, "lo", l->v[i].lo);
+		set_minor(L, 2, "hi", l->v[i].hi);
+		set_str(L, "where", l->v[i].where);
+		seal(L);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	seal(L);
+}
+
+static void push_strv(lua_State *L, char *const *v, size_t n)
+{
+	size_t i;
+
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		lua_pushstring(L, v[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	seal(L);
 }
 
 static void push_file(lua_State *L, const struct lg_file_facts *ff)
 {
-	lua_createtable(L, 0, 4);
+	lua_createtable(L, 0, 12);
 	set_str(L, "package", ff->package);
 	set_bool(L, "is_test", ff->is_test);
 	if (ff->imports_unsafe >= 0)
 		set_bool(L, "imports_unsafe", ff->imports_unsafe > 0);
-	lua_createtable(L, 0, 2);
+	set_str(L, "import_path", ff->import_path);
+	set_str(L, "module", ff->module);
+	set_str(L, "gomod", ff->gomod);
+	set_str(L, "gomod_error", ff->gomod_error);
+	if (ff->module_go >= 0)
+		set_int(L, "module_go", ff->module_go);
+	if (ff->module_toolchain >= 0)
+		set_int(L, "module_toolchain", ff->module_toolchain);
+	lua_createtable(L, 0, 6);
 	set_str(L, "expr", ff->build_expr);
 	set_bool(L, "misplaced", ff->build_misplaced);
+	set_bool(L, "legacy", ff->build_legacy);
+	set_str(L, "implicit", ff->build_implicit);
+	set_str(L, "error", ff->build_error);
+	if (ff->go_versions_known) {
+		push_ranges(L, &ff->go_versions);
+		lua_setfield(L, -2, "go_versions");
+	}
 	seal(L);
 	lua_setfield(L, -2, "build");
 	seal(L);
+}
+
+/* The tree-level facts (facts.h); each stays nil while unknown. */
+static void push_tree_facts(lua_State *L, const struct lg_finding *f)
+{
+	size_t i;
+
+	if (f->siblings_known) {
+		lua_createtable(L, (int)f->nsiblings, 0);
+		for (i = 0; i < f->nsiblings; i++) {
+			lua_createtable(L, 0, 3);
+			set_int(L, "line", f->siblings[i].line);
+			set_str(L, "localname", f->siblings[i].localname);
+			set_str(L, "target", f->siblings[i].target);
+			seal(L);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		seal(L);
+		lua_setfield(L, -2, "siblings");
+	}
+	if (f->fallback.known || f->fallback.error) {
+		lua_createtable(L, 0, 5);
+		set_str(L, "error", f->fallback.error);
+		if (f->fallback.known) {
+			set_str(L, "path", f->fallback.npaths ? f->fallback.paths[0] : NULL);
+			push_strv(L, f->fallback.paths, f->fallback.npaths);
+			lua_setfield(L, -2, "paths");
+			push_ranges(L, &f->fallback.gaps);
+			lua_setfield(L, -2, "gaps");
+			push_ranges(L, &f->fallback.overlaps);
+			lua_setfield(L, -2, "overlaps");
+		}
+		seal(L);
+		lua_setfield(L, -2, "fallback");
+	}
+	if (f->target_check_known) {
+		lua_createtable(L, (int)f->ntarget_check, 0);
+		for (i = 0; i < f->ntarget_check; i++) {
+			const struct lg_target_check *c = &f->target_check[i];
+
+			lua_createtable(L, 0, 6);
+			set_int(L, "go", c->go);
+			set_str(L, "version", c->version);
+			if (c->exists >= 0)
+				set_bool(L, "exists", c->exists > 0);
+			if (c->shape_ok >= 0)
+				set_bool(L, "shape_ok", c->shape_ok > 0);
+			set_str(L, "detail", c->detail);
+			set_str(L, "where", c->where);
+			seal(L);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		seal(L);
+		lua_setfield(L, -2, "target_check");
+	}
+	if (f->ci.present) {
+		lua_createtable(L, 0, 4);
+		push_strv(L, f->ci.versions, f->ci.nversions);
+		lua_setfield(L, -2, "versions");
+		set_bool(L, "tip", f->ci.tip);
+		push_strv(L, f->ci.files, f->ci.nfiles);
+		lua_setfield(L, -2, "files");
+		push_strv(L, f->ci.errors, f->ci.nerrors);
+		lua_setfield(L, -2, "errors");
+		seal(L);
+		lua_setfield(L, -2, "ci");
+	}
 }
 
 void lg_api_push_finding(lua_State *L, const struct lg_finding *f)
@@ -1030,12 +1158,13 @@ void lg_api_push_finding(lua_State *L, const struct lg_finding *f)
 		set_str(L, "vendored", f->vendored);
 		push_file(L, &f->file);
 		lua_setfield(L, -2, "file");
+		push_tree_facts(L, f);
 	} else {
 		set_str(L, "carrier", f->carrier);
 		set_str(L, "yaml_path", f->yaml_path);
 		set_str(L, "spelling", f->spelling);
 	}
-	push_rationale(L, &f->rationale);
+	push_rationale(L, f);
 	lua_setfield(L, -2, "rationale");
 	seal(L);
 }

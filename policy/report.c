@@ -461,6 +461,67 @@ static json_t *commit_json(const struct lg_commit_info *c, bool *ok)
 	return o;
 }
 
+/* A Go minor, or null for an open end or an unknown value. */
+static json_t *jminor(int minor)
+{
+	return minor < 0 ? json_null() : json_integer(minor);
+}
+
+/* [[lo, hi]...] */
+static json_t *ranges_json(const struct lg_goranges *l, bool *ok)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		json_t *r = json_array();
+
+		jappend(r, jminor(l->v[i].lo), ok);
+		jappend(r, jminor(l->v[i].hi), ok);
+		jappend(a, r, ok);
+	}
+	return a;
+}
+
+/* [{"lo", "hi", "where"}...], for gaps and overlaps. */
+static json_t *where_ranges_json(const struct lg_goranges *l, bool *ok)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		json_t *r = json_object();
+
+		jset(r, "lo", jminor(l->v[i].lo), ok);
+		jset(r, "hi", jminor(l->v[i].hi), ok);
+		jset_str(r, "where", l->v[i].where, ok);
+		jappend(a, r, ok);
+	}
+	return a;
+}
+
+/* A list of strings; bytes that are not UTF-8 become U+FFFD (list items
+ * have no sibling member for their raw bytes). */
+static json_t *strv_json(char *const *v, size_t n, bool *ok)
+{
+	struct lg_buf tmp = LG_BUF_INIT;
+	json_t *a = json_array();
+	size_t i, len;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(v[i]);
+		if (lg_utf8_valid(v[i], len)) {
+			jappend(a, json_stringn(v[i], len), ok);
+			continue;
+		}
+		lg_buf_clear(&tmp);
+		lg_utf8_replace_invalid(&tmp, v[i], len);
+		jappend(a, json_stringn(tmp.ptr, tmp.len), ok);
+	}
+	lg_buf_release(&tmp);
+	return a;
+}
+
 static json_t *file_json(const struct lg_file_facts *ff, bool *ok)
 {
 	json_t *o = json_object(), *build = json_object();
@@ -468,14 +529,25 @@ static json_t *file_json(const struct lg_file_facts *ff, bool *ok)
 	jset_str(o, "package", ff->package, ok);
 	jset(o, "is_test", json_boolean(ff->is_test), ok);
 	jset(o, "imports_unsafe", ff->imports_unsafe < 0 ? json_null() : json_boolean(ff->imports_unsafe), ok);
+	jset_str(o, "import_path", ff->import_path, ok);
+	jset_str(o, "module", ff->module, ok);
+	jset_str(o, "gomod", ff->gomod, ok);
+	jset_str(o, "gomod_error", ff->gomod_error, ok);
+	jset(o, "module_go", jminor(ff->module_go), ok);
+	jset(o, "module_toolchain", jminor(ff->module_toolchain), ok);
 	jset_str(build, "expr", ff->build_expr, ok);
 	jset(build, "misplaced", json_boolean(ff->build_misplaced), ok);
+	jset(build, "legacy", json_boolean(ff->build_legacy), ok);
+	jset_str(build, "implicit", ff->build_implicit, ok);
+	jset(build, "go_versions", ff->go_versions_known ? ranges_json(&ff->go_versions, ok) : json_null(), ok);
+	jset_str(build, "error", ff->build_error, ok);
 	jset(o, "build", build, ok);
 	return o;
 }
 
-static json_t *rationale_json(const struct lg_rationale *r, bool *ok)
+static json_t *rationale_json(const struct lg_finding *f, bool *ok)
 {
+	const struct lg_rationale *r = &f->rationale;
 	json_t *o;
 
 	if (!r->present)
@@ -487,7 +559,64 @@ static json_t *rationale_json(const struct lg_rationale *r, bool *ok)
 	jset_str(o, "removed_when", r->removed_when, ok);
 	jset_str(o, "owner", r->owner, ok);
 	jset(o, "line", json_integer(r->line), ok);
+	jset(o, "removal_go", jminor(f->removal_go), ok);
+	jset(o, "expired", f->removal_expired < 0 ? json_null() : json_boolean(f->removal_expired), ok);
 	return o;
+}
+
+/* siblings, fallback, target_check and ci: null while unknown. */
+static void tree_facts_json(json_t *o, const struct lg_finding *f, bool *ok)
+{
+	json_t *a;
+	size_t i;
+
+	a = f->siblings_known ? json_array() : json_null();
+	for (i = 0; f->siblings_known && i < f->nsiblings; i++) {
+		json_t *s = json_object();
+
+		jset(s, "line", json_integer(f->siblings[i].line), ok);
+		jset_str(s, "localname", f->siblings[i].localname, ok);
+		jset_str(s, "target", f->siblings[i].target, ok);
+		jappend(a, s, ok);
+	}
+	jset(o, "siblings", a, ok);
+	if (f->fallback.known || f->fallback.error) {
+		json_t *fb = json_object();
+
+		jset_str(fb, "path", f->fallback.npaths ? f->fallback.paths[0] : NULL, ok);
+		jset(fb, "paths", strv_json(f->fallback.paths, f->fallback.npaths, ok), ok);
+		jset(fb, "gaps", where_ranges_json(&f->fallback.gaps, ok), ok);
+		jset(fb, "overlaps", where_ranges_json(&f->fallback.overlaps, ok), ok);
+		jset_str(fb, "error", f->fallback.error, ok);
+		jset(o, "fallback", fb, ok);
+	} else {
+		jset(o, "fallback", json_null(), ok);
+	}
+	a = f->target_check_known ? json_array() : json_null();
+	for (i = 0; f->target_check_known && i < f->ntarget_check; i++) {
+		const struct lg_target_check *c = &f->target_check[i];
+		json_t *t = json_object();
+
+		jset(t, "go", json_integer(c->go), ok);
+		jset_str(t, "version", c->version, ok);
+		jset(t, "exists", c->exists < 0 ? json_null() : json_boolean(c->exists), ok);
+		jset(t, "shape_ok", c->shape_ok < 0 ? json_null() : json_boolean(c->shape_ok), ok);
+		jset_str(t, "detail", c->detail, ok);
+		jset_str(t, "where", c->where, ok);
+		jappend(a, t, ok);
+	}
+	jset(o, "target_check", a, ok);
+	if (f->ci.present) {
+		json_t *ci = json_object();
+
+		jset(ci, "versions", strv_json(f->ci.versions, f->ci.nversions, ok), ok);
+		jset(ci, "tip", json_boolean(f->ci.tip), ok);
+		jset(ci, "files", strv_json(f->ci.files, f->ci.nfiles, ok), ok);
+		jset(ci, "errors", strv_json(f->ci.errors, f->ci.nerrors, ok), ok);
+		jset(o, "ci", ci, ok);
+	} else {
+		jset(o, "ci", json_null(), ok);
+	}
 }
 
 static json_t *finding_json(const struct lg_finding *f, bool *ok)
@@ -511,7 +640,8 @@ static json_t *finding_json(const struct lg_finding *f, bool *ok)
 		jset_str(o, "malformed", f->malformed, ok);
 		jset_str(o, "vendored", f->vendored, ok);
 		jset(o, "file", file_json(&f->file, ok), ok);
-		jset(o, "rationale", rationale_json(&f->rationale, ok), ok);
+		jset(o, "rationale", rationale_json(f, ok), ok);
+		tree_facts_json(o, f, ok);
 	} else {
 		jset_str(o, "carrier", f->carrier, ok);
 		jset_str(o, "yaml_path", f->yaml_path, ok);

@@ -46,7 +46,7 @@ if git push origin main; then
 	echo "(unexpected: the push was accepted)"; exit 1
 fi
 
-say "2. Dana documents it, and Pat from the platform team signs off and pushes"
+say "2. Dana documents it, adds a fallback for other Go releases, and Pat from the platform team signs off and pushes"
 cat >fastrand/fastrand.go <<'GO'
 //go:build go1.20 && !go1.23
 
@@ -62,6 +62,16 @@ import _ "unsafe"
 // owner: platform-runtime@example.com
 //go:linkname fastrand runtime.fastrand
 func fastrand() uint32
+GO
+cat >fastrand/fastrand_other.go <<'GO'
+//go:build !go1.20 || go1.23
+
+package fastrand
+
+import "math/rand"
+
+// The fallback for every other release: exported API only.
+func fastrand() uint32 { return rand.Uint32() }
 GO
 git add -A && git commit -q --amend -m "Use runtime.fastrand on Go 1.20-1.22
 

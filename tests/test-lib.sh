@@ -153,13 +153,18 @@ expect_push_rejected() {
 DATA="$LG_SRCDIR/tests/data"
 
 # A configuration for tests: a platform team with one member, trailer-level
-# sign-off unless a test says otherwise.
+# sign-off unless a test says otherwise. Tests written against it push a
+# linkname as one file (compliant_go), so linkname.fallback, which needs a
+# second file (fallback_go), is off here; t2100-facts.sh tests it with the
+# default policy's severity.
 write_test_config() {
 	cat >"$TRASH/linkgate.yml" <<-CFG
 	signoff:
 	  team:
 	    - {user: pat, email: pat@example.com}
 	  verify: ${1:-trailer}
+	rules:
+	  linkname.fallback: off
 	CFG
 }
 
@@ -180,6 +185,20 @@ compliant_go() {
 	// owner: platform-runtime@example.com
 	//go:linkname fastrand runtime.fastrand
 	func fastrand() uint32
+	GO
+}
+
+# The fallback for compliant_go: the same name, without //go:linkname, for
+# every release outside go1.20-go1.22.
+fallback_go() {
+	cat <<-'GO'
+	//go:build !go1.20 || go1.23
+
+	package fastrand
+
+	import "math/rand"
+
+	func fastrand() uint32 { return rand.Uint32() }
 	GO
 }
 
