@@ -139,8 +139,13 @@ int lg_walk_peel_tip(git_oid *out, git_repository *repo, const struct lg_ref_upd
 	git_oid id;
 	int err = 0;
 
-	if (git_oid_fromstr(&id, u->new_id) < 0 || git_object_lookup(&obj, repo, &id, GIT_OBJECT_ANY) < 0)
-		return lg_error_set(LG_ENOTFOUND, "pushed object %s for %s cannot be read", u->new_id, u->ref);
+	if (git_oid_fromstr(&id, u->new_id) < 0 || git_object_lookup(&obj, repo, &id, GIT_OBJECT_ANY) < 0) {
+		/* libgit2 says why: missing, or present but malformed. */
+		const git_error *e = git_error_last();
+
+		return lg_error_set(LG_ENOTFOUND, "pushed object %s for %s cannot be read: %s", u->new_id, u->ref,
+				    e && e->message ? e->message : "not found");
+	}
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
 		git_object *target = NULL;
 		const char *what = git_object_type2string(git_object_type(obj));
