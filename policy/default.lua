@@ -16,9 +16,11 @@
 -- * rules about commit trailers pass a finding without a commit (`scan`
 --   without --blame): there is nothing to judge.
 --
--- Some facts come from detectors that are not finished yet. Rules that need
--- them are written against the finding fields SPEC names and pass while the
--- field is nil; each says which facts it awaits.
+-- Rules about Go releases, the fallback, the target's source and CI read the
+-- facts linkgate computes from the commit's tree (docs/POLICY.md, "Facts").
+-- A fact that could not be determined is nil and its rule passes, except
+-- where the fact carries an error (a constraint Go itself rejects, a
+-- fallback that cannot be worked out): those fail closed.
 --
 -- Text from the push can be long and hostile: values are length-checked
 -- before any Lua pattern that could backtrack, and only linear patterns are
@@ -396,10 +398,10 @@ rule({
   end,
 })
 
--- Awaits f.file.build.go_versions (the Go 1.x minor releases the
--- constraint admits, as closed intervals {lo, hi} with nil for unbounded)
--- and f.file.module_go (the minor of go.mod's go line, a lower bound).
--- A misplaced //go:build is judged now.
+-- Reads f.file.build.go_versions (the Go 1.x minor releases the
+-- constraint admits, as closed intervals {lo, hi} with nil for unbounded),
+-- f.file.build.error (the constraint cannot be evaluated: Go rejects the
+-- file) and f.file.module_go (the minor of go.mod's go line, a lower bound).
 rule({
   id = "linkname.build-constraint", on = "linkname", severity = "error",
   summary = "a //go:build constraint in the file header bounding the Go releases above and below",
@@ -409,6 +411,11 @@ rule({
       "followed by a blank line, e.g.\n//go:build go1.21 && !go1.24"
     if b and b.misplaced then
       return fail("the //go:build line comes after the package clause, where Go ignores it", hint)
+    end
+    if b and b.error then
+      return fail(("the build constraint %s cannot be evaluated: %s"):format(q(b.expr or "?"), b.error),
+        "write one //go:build line with the syntax Go accepts (||, &&, !, parentheses, tags), e.g.\n" ..
+        "//go:build go1.21 && !go1.24")
     end
     local ranges = b and b.go_versions
     if ranges == nil then
@@ -433,9 +440,11 @@ rule({
   end,
 }, { dagger = true, target = true })
 
--- Awaits f.fallback: {path = file or nil, gaps = {{lo, hi}...},
--- overlaps = {{lo, hi}...}}, the releases at or above go.mod's go line that
--- no file or more than one file provides the name for.
+-- Reads f.fallback: {path = file or nil, gaps = {{lo, hi, where=}...},
+-- overlaps = {{lo, hi, where=}...}, error = text or nil}, the releases at or
+-- above go.mod's go line that no file or more than one file provides the
+-- name for; `where` names the GOOS/GOARCH/tags under which it happens when
+-- it does not happen under all of them.
 rule({
   id = "linkname.fallback", on = "linkname", severity = "error",
   summary = "another file provides the same name for the releases outside the range",
@@ -446,22 +455,31 @@ rule({
     end
     local hint = ("add a file with the complementary constraint (e.g. `//go:build !go1.21 || go1.24`) that " ..
       "provides %s without //go:linkname, using only exported API"):format(q(f.localname or "the same name"))
+    if fb.error then
+      return fail(("could not work out which files provide %s: %s"):format(q(f.localname or "?"), fb.error),
+        "give every file of the package a //go:build line Go accepts")
+    end
+    local function where(list)
+      local w = list[1] and list[1].where
+      return w and (" (with " .. w .. ")") or ""
+    end
     if fb.gaps and #fb.gaps > 0 then
-      return fail(("no file provides %s for %s%s"):format(q(f.localname or "?"), ranges_text(fb.gaps),
-        fb.path and (" (fallback " .. q(fb.path) .. " does not cover them)") or ""), hint)
+      return fail(("no file provides %s for %s%s%s"):format(q(f.localname or "?"), ranges_text(fb.gaps),
+        where(fb.gaps), fb.path and (" (fallback " .. q(fb.path) .. " does not cover them)") or ""), hint)
     end
     if fb.overlaps and #fb.overlaps > 0 then
-      return fail(("%s and %s both provide %s for %s"):format(q(f.path), q(fb.path or "another file"),
-        q(f.localname or "?"), ranges_text(fb.overlaps)),
+      return fail(("%s and %s both provide %s for %s%s"):format(q(f.path), q(fb.path or "another file"),
+        q(f.localname or "?"), ranges_text(fb.overlaps), where(fb.overlaps)),
         "make the two files' build constraints complementary so exactly one builds for each release")
     end
     return nil
   end,
 }, { dagger = true, target = true })
 
--- Awaits f.target_check (only with go_source configured): a list of
--- {go = minor, exists = bool, shape_ok = bool or nil, detail = text}, one
--- per release the constraint admits.
+-- Reads f.target_check (only with go_source configured): a list of
+-- {go = minor, version = "go1.22.3", exists = bool, shape_ok = bool or nil,
+-- detail = text, where = "src/runtime/x.go:12"}, one per release the
+-- constraint admits that has a source tree.
 local function target_checks(f, pick)
   local bad = {}
   if type(f.target_check) ~= "table" then
@@ -478,7 +496,7 @@ end
 local function releases(list)
   local out = {}
   for i, c in ipairs(list) do
-    out[i] = ("go1.%s"):format(tostring(c.go))
+    out[i] = c.version or ("go1.%s"):format(tostring(c.go))
   end
   return table.concat(out, ", ")
 end
@@ -556,8 +574,9 @@ rule({
   end,
 }, { target = true })
 
--- Awaits f.siblings: the other linknames (tables with target/localname, or
--- strings) that share this one's version constraint.
+-- Reads f.siblings: the other linknames of the file (tables with
+-- target/localname, or strings), which share its constraint. Only a
+-- constraint that names Go releases is a version constraint.
 rule({
   id = "linkname.shared-constraint", on = "linkname", severity = "warning",
   summary = "several linknames share one version constraint",
@@ -566,19 +585,23 @@ rule({
     if type(sib) ~= "table" or #sib == 0 then
       return nil
     end
+    local expr = f.file and f.file.build and f.file.build.expr
+    if type(expr) == "string" and #expr <= MAX_VALUE and not expr:find("go1%.%d") then
+      return nil
+    end
     local names = {}
     for i, s in ipairs(sib) do
       names[i] = type(s) == "table" and (s.target or s.localname) or tostring(s)
     end
-    local expr = f.file and f.file.build and f.file.build.expr
     return fail(("%d other linkname%s share%s the constraint %s with this one: %s"):format(#sib,
       #sib == 1 and "" or "s", #sib == 1 and "s" or "", q(expr or "?"), quote_list(names)),
       "give each target its own file and constraint, so each can follow its target's history")
   end,
 }, { target = true })
 
--- Awaits f.ci ({versions = {...}, tip = bool}: the Go versions the
--- repository's CI matrices build with) and f.file.build.go_versions.
+-- Reads f.ci ({versions = {...}, tip = bool, files = {...}}: the Go versions
+-- the repository's CI matrices build with; nil without CI files) and
+-- f.file.build.go_versions.
 rule({
   id = "linkname.ci-matrix", on = "linkname", severity = "warning",
   summary = "CI builds a Go version inside the range, one outside it and tip",
@@ -617,8 +640,9 @@ rule({
   end,
 }, { dagger = true, target = true })
 
--- Module attribution (f.vendored, from vendor/modules.txt) may be missing;
--- the package directory is named instead.
+-- Module attribution (f.vendored, from vendor/modules.txt) is missing when
+-- modules.txt does not list the package; the package directory is named
+-- instead.
 rule({
   id = "linkname.vendored", on = "linkname", severity = "warning",
   summary = "a dependency update brought in a linkname",
@@ -636,6 +660,30 @@ rule({
       "and upgrading Go may need a newer version of the module")
   end,
 }, { vendor = true, vendor_only = true })
+
+-- Reads f.rationale.removal_go (the go1.N that "removed when" names) and
+-- f.rationale.expired (go.mod's go or toolchain line has reached it).
+rule({
+  id = "linkname.removal-expired", on = "linkname", severity = "warning",
+  summary = "the Go release named in removed when is already required by go.mod",
+  check = function(f)
+    local r = f.rationale
+    if not (r.present and r.expired == true) then
+      return nil
+    end
+    local file = f.file or {}
+    local by = {}
+    if file.module_go and file.module_go >= r.removal_go then
+      by[#by + 1] = ("its go line is go1.%d"):format(file.module_go)
+    end
+    if file.module_toolchain and file.module_toolchain >= r.removal_go then
+      by[#by + 1] = ("its toolchain line is go1.%d"):format(file.module_toolchain)
+    end
+    return fail(("removed when names go1.%d, and %s already requires it (%s)"):format(r.removal_go,
+        q(file.gomod or "go.mod"), table.concat(by, ", ")),
+      "the removal trigger has fired: replace " .. q(directive(f)) .. " with the exported API and delete it")
+  end,
+}, { target = true })
 
 ---------------------------------------------------------------- trailers
 

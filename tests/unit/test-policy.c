@@ -913,7 +913,7 @@ static void test_default_rule_ids(void)
 	lg_config_release(&cfg);
 }
 
-/* Rules that await detector facts, run on findings carrying those facts. */
+/* Rules that read tree facts, run on findings carrying those facts. */
 static void test_default_facts(void)
 {
 	static const struct {
@@ -940,6 +940,15 @@ static void test_default_facts(void)
 		{ "ci-missing", WARN, "the CI matrices do not build a Go version outside it, tip" },
 		{ "ci-ok", PASS, NULL },
 		{ "ci-absent", PASS, NULL },
+		{ "bc-error", ERR, "the build constraint 'go1.21 &&' cannot be evaluated: parsing //go:build line: "
+				   "unexpected end of expression" },
+		{ "bc-unknown", PASS, NULL },
+		{ "fb-error", ERR, "could not work out which files provide 'nanotime': x.go: parsing //go:build line" },
+		{ "fb-gap-where", ERR, "no file provides 'nanotime' for go1.21-go1.23 (with GOOS=windows) "
+				       "(fallback 'clock_old.go' does not cover them)" },
+		{ "sc-not-version", PASS, NULL },
+		{ "re-expired", WARN, "removed when names go1.23, and 'go.mod' already requires it (its go line is go1.24)" },
+		{ "re-not-expired", PASS, NULL },
 	};
 	struct lg_config cfg;
 	struct lg_commit_info c;

@@ -1,7 +1,8 @@
--- Runs builtin:default's rules on findings carrying facts the detectors do
--- not provide yet (file.build.go_versions, file.module_go, fallback,
--- target_check, siblings, ci), so the rules' logic is tested before the
--- facts exist. The C test passes the default policy's source in
+-- Runs builtin:default's rules on findings carrying tree facts
+-- (file.build.go_versions, file.module_go, fallback, target_check,
+-- siblings, ci, rationale.expired) of every shape, including the unknown
+-- and error ones, without a repository; t2100-facts.sh runs them on facts
+-- computed from real trees. The C test passes the default policy's source in
 -- params.default_source; each scenario becomes a rule "facts.<name>".
 local lg = require "linkgate"
 
@@ -58,6 +59,18 @@ local scenarios = {
   { "ci-ok", "linkname.ci-matrix",
     { ci = { versions = { "1.22", "go1.24", 20 }, tip = true }, file = { build = { go_versions = { { 21, 23 } } } } } },
   { "ci-absent", "linkname.ci-matrix", { file = { build = { go_versions = { { 21, 23 } } } } } },
+  { "bc-error", "linkname.build-constraint",
+    { file = { build = { expr = "go1.21 &&", go_versions = NIL, error = "parsing //go:build line: unexpected end of expression" } } } },
+  { "bc-unknown", "linkname.build-constraint", { file = { build = { expr = "go1.21", go_versions = NIL } } } },
+  { "fb-error", "linkname.fallback", { fallback = { error = "x.go: parsing //go:build line: missing )" } } },
+  { "fb-gap-where", "linkname.fallback",
+    { fallback = { path = "clock_old.go", gaps = { { 21, 23, where = "GOOS=windows" } }, overlaps = {} } } },
+  { "sc-not-version", "linkname.shared-constraint",
+    { siblings = { { target = "runtime.cputicks" } }, file = { build = { expr = "linux && amd64" } } } },
+  { "re-expired", "linkname.removal-expired",
+    { rationale = { removal_go = 23, expired = true }, file = { gomod = "go.mod", module_go = 24 } } },
+  { "re-not-expired", "linkname.removal-expired",
+    { rationale = { removal_go = 25, expired = false }, file = { gomod = "go.mod", module_go = 24 } } },
 }
 
 for _, s in ipairs(scenarios) do
