@@ -8,6 +8,7 @@
 #include "linkgate/escape.h"
 #include "linkgate/glob.h"
 #include "linkgate/policy.h"
+#include "linkgate/quarantine.h"
 
 #include <sys/stat.h>
 #include <time.h>
@@ -159,17 +160,32 @@ void lg_run_report_log(struct lg_buf *out, const struct lg_report_opts *opts, co
 	}
 }
 
-int lg_run_evaluate(struct lg_run *r, const git_oid *known, size_t nknown)
+/* With LINKGATE_DEBUG set, a line about how the decision was reached
+ * (never anything from the push). */
+static void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!getenv("LINKGATE_DEBUG"))
+		return;
+	fputs("linkgate: debug: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The peeled new tips of the protected updates that are not deletions;
+ * checks deletions against refs.deny_delete and marks skipped updates. */
+static int protected_tips(struct lg_run *r, git_oid *tips, const char **refs, size_t *ntips)
 {
 	const struct lg_config *cfg = r->cfg;
-	git_oid *tips = NULL;
-	const char **refs = NULL;
-	size_t i, ntips = 0;
-	struct lg_policy *policy = NULL;
-	int err = 0;
+	size_t i;
+	int err;
 
-	tips = lg_xcalloc(r->push->nupdates + 1, sizeof(*tips));
-	refs = lg_xcalloc(r->push->nupdates + 1, sizeof(*refs));
+	*ntips = 0;
 	for (i = 0; i < r->push->nupdates; i++) {
 		const struct lg_ref_update *u = &r->push->updates[i];
 
@@ -178,17 +194,26 @@ int lg_run_evaluate(struct lg_run *r, const git_oid *known, size_t nknown)
 			continue;
 		}
 		if (u->is_delete) {
-			if (lg_glob_match_any(cfg->refs_deny_delete.v, cfg->refs_deny_delete.n, u->ref)) {
-				err = lg_error_set(LG_EREFUSED, "deleting %s is not allowed (refs.deny_delete)", u->ref);
-				goto done;
-			}
+			if (lg_glob_match_any(cfg->refs_deny_delete.v, cfg->refs_deny_delete.n, u->ref))
+				return lg_error_set(LG_EREFUSED, "deleting %s is not allowed (refs.deny_delete)", u->ref);
 			r->ref_verdicts[i] = "accept";
 			continue;
 		}
-		if ((err = lg_walk_peel_tip(&tips[ntips], r->repo, u)) < 0)
-			goto done;
-		refs[ntips++] = u->ref;
+		if ((err = lg_walk_peel_tip(&tips[*ntips], r->repo, u)) < 0)
+			return err;
+		refs[(*ntips)++] = u->ref;
 	}
+	return 0;
+}
+
+/* Walk, detect, and (only when there is a finding) run the policies. */
+static int evaluate_tips(struct lg_run *r, const git_oid *tips, const char *const *refs, size_t ntips,
+			 const git_oid *known, size_t nknown)
+{
+	const struct lg_config *cfg = r->cfg;
+	struct lg_policy *policy = NULL;
+	int err;
+
 	if ((err = lg_walk_collect(&r->set, r->repo, tips, refs, ntips, known, nknown, cfg->limits.max_commits)) < 0)
 		goto done;
 	if ((err = detect(r)) < 0)
@@ -209,7 +234,56 @@ int lg_run_evaluate(struct lg_run *r, const git_oid *known, size_t nknown)
 	mark_refs(r);
 done:
 	lg_policy_free(policy);
+	return err;
+}
+
+int lg_run_evaluate(struct lg_run *r, const git_oid *known, size_t nknown)
+{
+	git_oid *tips = lg_xcalloc(r->push->nupdates + 1, sizeof(*tips));
+	const char **refs = lg_xcalloc(r->push->nupdates + 1, sizeof(*refs));
+	size_t ntips;
+	int err;
+
+	err = protected_tips(r, tips, refs, &ntips);
+	if (!err)
+		err = evaluate_tips(r, tips, refs, ntips, known, nknown);
 	free(tips);
+	free(refs);
+	return err;
+}
+
+int lg_run_evaluate_hook(struct lg_run *r)
+{
+	git_oid *tips = lg_xcalloc(r->push->nupdates + 1, sizeof(*tips));
+	git_oid *olds = lg_xcalloc(r->push->nupdates + 1, sizeof(*olds));
+	const char **refs = lg_xcalloc(r->push->nupdates + 1, sizeof(*refs));
+	git_oid *known = NULL;
+	size_t ntips, nolds = 0, nknown = 0, i;
+	int err;
+
+	if ((err = protected_tips(r, tips, refs, &ntips)) < 0)
+		goto done;
+	for (i = 0; i < r->push->nupdates; i++) {
+		const struct lg_ref_update *u = &r->push->updates[i];
+
+		if (!u->is_create && lg_walk_ref_protected(r->cfg, u->ref) && git_oid_fromstr(&olds[nolds], u->old_id) == 0)
+			nolds++;
+	}
+	/* The common push answers from the quarantine alone; otherwise every
+	 * protected ref's tip is known history. */
+	err = lg_quarantine_known_tips(&known, &nknown, r->repo, tips, ntips, olds, nolds, r->cfg->limits.max_commits);
+	if (err > 0)
+		debug("known history from the quarantine: %zu old tip%s", nknown, nknown == 1 ? "" : "s");
+	if (err == 0) {
+		err = lg_walk_known_from_refs(&known, &nknown, r->repo, r->cfg);
+		debug("known history from the refs: %zu protected tip%s", nknown, nknown == 1 ? "" : "s");
+	}
+	if (err >= 0)
+		err = evaluate_tips(r, tips, refs, ntips, known, nknown);
+done:
+	free(known);
+	free(tips);
+	free(olds);
 	free(refs);
 	return err;
 }

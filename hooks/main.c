@@ -91,8 +91,6 @@ static int run_hook(struct lg_push *push, const char *config_path, const char *h
 	struct lg_run run;
 	struct lg_buf out = LG_BUF_INIT;
 	git_repository *repo = NULL;
-	git_oid *known = NULL;
-	size_t nknown = 0;
 	bool have_cfg = false, have_run = false;
 	enum lg_outcome outcome;
 	int err, status;
@@ -121,11 +119,9 @@ static int run_hook(struct lg_push *push, const char *config_path, const char *h
 	lg_bypass_decide(&bypass, &cfg, push);
 	if ((err = lg_repo_check_tips(repo, push)) < 0)
 		goto error;
-	if ((err = lg_walk_known_from_refs(&known, &nknown, repo, &cfg)) < 0)
-		goto error;
 	lg_run_init(&run, &cfg, repo, push);
 	have_run = true;
-	if ((err = lg_run_evaluate(&run, known, nknown)) < 0)
+	if ((err = lg_run_evaluate_hook(&run)) < 0)
 		goto error;
 	outcome = lg_run_outcome(&run);
 	policy_outcome = outcome;
@@ -183,7 +179,6 @@ record:
 	}
 	if (have_run)
 		lg_run_release(&run);
-	free(known);
 	lg_buf_release(&out);
 	lg_config_release(&cfg);
 	lg_bypass_release(&bypass);

@@ -135,6 +135,21 @@ test_expect_success 'a directive uncovered by deleting the block comment around 
 	expect_grep "hidden/h.go:5" "$ERR"
 '
 
+test_expect_success 'an ordinary push learns what is new from the quarantine, not from the refs' '
+	git fetch -q && git checkout -q -b qd origin/main &&
+	echo "// q" >>m.go && commit_all "q" &&
+	LINKGATE_DEBUG=1 git push origin HEAD:main 2>"$ERR" &&
+	expect_grep "known history from the quarantine: 1 old tip" "$ERR"
+'
+
+test_expect_success 'a new branch falls back to the protected refs, and still sees only what is new' '
+	git checkout -q -b qd2 origin/main &&
+	bare_linkname_go | write_file qd2/q.go && commit_all "q2" &&
+	LINKGATE_DEBUG=1 git push origin HEAD:refs/heads/qd2 2>"$ERR"; test $? -ne 0 &&
+	expect_grep "known history from the refs" "$ERR" &&
+	expect_grep "checked 1 commit and 1 finding" "$ERR"
+'
+
 test_expect_success 'branch deletion is accepted' '
 	git fetch -q && git checkout -q -b side origin/main &&
 	push origin side && expect_push_accepted &&

@@ -51,6 +51,11 @@ int lg_run_evaluate(struct lg_run *r, const git_oid *known, size_t nknown);
  * "linkgate: policy log: " (and "GL-HOOK-ERR: " for GitLab's web UI). */
 void lg_run_report_log(struct lg_buf *out, const struct lg_report_opts *opts, const struct lg_run *r);
 
+/* The same for a hook: known history is found without listing the refs
+ * when git's quarantine shows the push is new on top of the updated refs'
+ * old tips (quarantine.h), else it is every protected ref's tip. */
+int lg_run_evaluate_hook(struct lg_run *r);
+
 /* What happens to the push given the verdict and cfg->mode. */
 enum lg_outcome lg_run_outcome(const struct lg_run *r);
 
