@@ -35,6 +35,7 @@ static const char usage_text[] =
 	"                                               install the pre-receive (or update, or pre-push) hook\n"
 	"  config check [--config FILE]                 validate the configuration and compile its policies\n"
 	"  policy show [builtin:default|FILE]           print a policy's source\n"
+	"  policy test [--now DATE] [DIR|FILE]          run policy unit tests (*.test.yml fixtures), TAP output\n"
 	"\n"
 	"Before pushing and in CI:\n"
 	"  check [--config FILE] [--format text|json] [--remote NAME|--known REV] [--ref REF] OLD..NEW|REV\n"
@@ -383,13 +384,17 @@ static int cmd_config(int argc, char **argv)
 	return err < 0 ? LG_EXIT_CONFIG : LG_EXIT_ACCEPT;
 }
 
+int lg_cmd_policy_test(int argc, char **argv);
+
 static int cmd_policy(int argc, char **argv)
 {
 	struct lg_buf b = LG_BUF_INIT;
 	const char *which;
 
+	if (argc >= 2 && !strcmp(argv[1], "test"))
+		return lg_cmd_policy_test(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "show"))
-		return usage_error("usage: linkgate policy show [builtin:default|FILE]");
+		return usage_error("usage: linkgate policy show [builtin:default|FILE] | policy test [--now DATE] [DIR]");
 	which = argc > 2 ? argv[2] : "builtin:default";
 	if (!strcmp(which, "builtin:default")) {
 		fwrite(lg_default_policy, 1, lg_default_policy_len, stdout);

@@ -1168,3 +1168,54 @@ void lg_api_push_finding(lua_State *L, const struct lg_finding *f)
 	lua_setfield(L, -2, "rationale");
 	seal(L);
 }
+
+/* Replaces the value on top of the stack (nil, or a read-only table as
+ * findings are made of) by v laid over it: a map merges key by key into a
+ * copy, anything else replaces, null removes. The result is read-only. */
+static void overlay(lua_State *L, const struct lg_value *v, int depth)
+{
+	int old, t;
+	size_t i;
+
+	if (depth > MAX_PARAMS_DEPTH)
+		luaL_error(L, "finding overlay: nested deeper than %d levels", MAX_PARAMS_DEPTH);
+	luaL_checkstack(L, 8, "finding overlay");
+	if (v->type != LG_VALUE_MAP) {
+		lua_pop(L, 1);
+		push_value(L, v, depth); /* (null pushes nil) */
+		return;
+	}
+	old = lua_gettop(L);
+	lua_newtable(L);
+	t = lua_gettop(L);
+	if (lua_type(L, old) == LUA_TTABLE) {
+		/* The table behind a read-only proxy, or the table itself. */
+		if (lua_getmetatable(L, old) && lua_getfield(L, -1, "__index") == LUA_TTABLE)
+			lua_remove(L, -2);
+		else
+			lua_pushvalue(L, old);
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, t);
+		}
+		lua_settop(L, t);
+	}
+	for (i = 0; i < v->nitems; i++) {
+		if (!v->keys || !v->keys[i])
+			continue;
+		lua_getfield(L, t, v->keys[i]);
+		overlay(L, &v->items[i], depth + 1);
+		lua_setfield(L, t, v->keys[i]);
+	}
+	seal(L);
+	lua_remove(L, old);
+}
+
+void lg_api_push_finding_over(lua_State *L, const struct lg_finding *f, const struct lg_value *over)
+{
+	lg_api_push_finding(L, f);
+	if (over && over->type == LG_VALUE_MAP)
+		overlay(L, over, 0);
+}

@@ -160,12 +160,17 @@ static int set_run(lua_State *L)
 	return 0;
 }
 
+struct finding_job {
+	const struct lg_finding *f;
+	const struct lg_value *over;
+};
+
 static int set_finding(lua_State *L)
 {
-	const struct lg_finding *f = lua_touserdata(L, 1);
+	const struct finding_job *j = lua_touserdata(L, 1);
 
-	if (f)
-		lg_api_push_finding(L, f);
+	if (j)
+		lg_api_push_finding_over(L, j->f, j->over);
 	else
 		lua_pushnil(L);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_finding);
@@ -296,6 +301,7 @@ static void put_head(struct lg_buf *b, enum frame_type type, size_t len)
 
 struct child {
 	struct lg_policy *p;
+	const struct lg_value *const *overlays; /* per finding, or NULL */
 	struct lg_buf out;
 	int fd;
 	struct progress *prog;
@@ -359,10 +365,11 @@ static int child_evaluate(struct child *c, const struct lg_findings *findings, c
 		return lg_error_set(err, "policy evaluation: %s", lg_error_last());
 	for (i = 0; i < findings->n; i++) {
 		const struct lg_finding *f = findings->v[i];
+		struct finding_job job = { f, c->overlays ? c->overlays[i] : NULL };
 
 		if ((err = lg_deadline_check()) < 0)
 			return err;
-		err = lg_sandbox_pcall(p->sb, set_finding, (void *)f, 0, LG_ERROR);
+		err = lg_sandbox_pcall(p->sb, set_finding, &job, 0, LG_ERROR);
 		if (err < 0)
 			return lg_error_set(err, "policy evaluation: %s:%u: %s", f->path ? f->path : "?", f->line,
 					    lg_error_last());
@@ -461,7 +468,8 @@ static void child_limits(const struct lg_config *cfg)
 }
 
 static void __attribute__((noreturn)) child_main(struct lg_policy *p, const struct lg_findings *findings,
-						  const struct lg_push *push, int fd, struct progress *prog)
+						  const struct lg_value *const *overlays, const struct lg_push *push,
+						  int fd, struct progress *prog)
 {
 	struct child c;
 	size_t nlog = p->api.nlog, dropped = p->api.log_dropped, i;
@@ -469,6 +477,7 @@ static void __attribute__((noreturn)) child_main(struct lg_policy *p, const stru
 
 	memset(&c, 0, sizeof(c));
 	c.p = p;
+	c.overlays = overlays;
 	c.fd = fd;
 	c.prog = prog;
 	lg_buf_init(&c.out);
@@ -782,6 +791,12 @@ done:
 int lg_policy_eval(struct lg_policy *p, struct lg_verdict *vd, const struct lg_findings *findings,
 		   const struct lg_push *push, int64_t now)
 {
+	return lg_policy_eval_over(p, vd, findings, NULL, push, now);
+}
+
+int lg_policy_eval_over(struct lg_policy *p, struct lg_verdict *vd, const struct lg_findings *findings,
+			const struct lg_value *const *overlays, const struct lg_push *push, int64_t now)
+{
 	struct receive rc;
 	struct progress *prog;
 	int fds[2], err;
@@ -814,7 +829,7 @@ int lg_policy_eval(struct lg_policy *p, struct lg_verdict *vd, const struct lg_f
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(p, findings, push, fds[1], prog);
+		child_main(p, findings, overlays, push, fds[1], prog);
 	}
 	close(fds[1]);
 	memset(&rc, 0, sizeof(rc));
@@ -825,6 +840,16 @@ int lg_policy_eval(struct lg_policy *p, struct lg_verdict *vd, const struct lg_f
 	close(fds[0]);
 	munmap(prog, sizeof(*prog));
 	return err;
+}
+
+bool lg_policy_has_rule(const struct lg_policy *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; p && i < p->api.nrules; i++)
+		if (!strcmp(p->api.rules[i].id, id))
+			return true;
+	return false;
 }
 
 const char *const *lg_policy_log_lines(const struct lg_policy *p, size_t *n)

@@ -43,7 +43,15 @@ int lg_policy_new(struct lg_policy **out, const struct lg_config *cfg);
  * or LG_ETIMEOUT. */
 int lg_policy_eval(struct lg_policy *p, struct lg_verdict *vd, const struct lg_findings *findings,
 		   const struct lg_push *push, int64_t now);
+/* The same, with overlays[i] (a map, or NULL; overlays itself may be NULL)
+ * laid over the table of findings->v[i] as lg_api_push_finding_over() does:
+ * `linkgate policy test` states facts this way. */
+int lg_policy_eval_over(struct lg_policy *p, struct lg_verdict *vd, const struct lg_findings *findings,
+			const struct lg_value *const *overlays, const struct lg_push *push, int64_t now);
 void lg_policy_free(struct lg_policy *p);
+
+/* Whether a loaded policy registered rule id. */
+bool lg_policy_has_rule(const struct lg_policy *p, const char *id);
 
 /* The lines policies wrote with lg.log(), raw (the report escapes them), in
  * order: at most 100 lines of at most 1000 bytes each (LG_LOG_MAX_LINES and

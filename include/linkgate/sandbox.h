@@ -133,5 +133,10 @@ void lg_api_push_ctx(lua_State *L);
 /* Protected: pushes a read-only table for f (commit tables are built once
  * per commit and shared). */
 void lg_api_push_finding(lua_State *L, const struct lg_finding *f);
+/* Protected: the same with over (a map, or NULL) laid over the finding's
+ * table, for policy tests that state facts the detectors do not provide:
+ * maps merge key by key (into copies: shared commit tables stay as they
+ * are), other values replace, null removes a field. */
+void lg_api_push_finding_over(lua_State *L, const struct lg_finding *f, const struct lg_value *over);
 
 #endif
