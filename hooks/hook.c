@@ -10,6 +10,7 @@
 #include "linkgate/policy.h"
 #include "linkgate/quarantine.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -216,22 +217,34 @@ static int evaluate_tips(struct lg_run *r, const git_oid *tips, const char *cons
 
 	if ((err = lg_walk_collect(&r->set, r->repo, tips, refs, ntips, known, nknown, cfg->limits.max_commits)) < 0)
 		goto done;
+	debug("%ld ms: walked %zu new commit%s", lg_deadline_elapsed_ms(), r->set.n, r->set.n == 1 ? "" : "s");
 	if ((err = detect(r)) < 0)
 		goto done;
+	debug("%ld ms: %zu finding%s", lg_deadline_elapsed_ms(), r->findings.n, r->findings.n == 1 ? "" : "s");
 	/* Policies, and Lua with them, start only when there is a finding. */
 	if (r->findings.n) {
 		if ((err = lg_commitset_load_info(&r->set, r->repo, cfg)) < 0)
 			goto done;
 		if ((err = lg_facts_run(r->repo, cfg, &r->findings)) < 0)
 			goto done;
+		debug("%ld ms: facts done", lg_deadline_elapsed_ms());
 		if ((err = lg_policy_new(&policy, cfg)) < 0)
 			goto done;
 		err = lg_policy_eval(policy, &r->verdict, &r->findings, r->push, r->now);
 		keep_log(r, policy);
 		if (err < 0)
 			goto done;
+		debug("%ld ms: policies done, %zu violation%s", lg_deadline_elapsed_ms(), r->verdict.n,
+		      r->verdict.n == 1 ? "" : "s");
 	}
 	mark_refs(r);
+	if (getenv("LINKGATE_DEBUG")) {
+		struct rusage self, kids;
+
+		getrusage(RUSAGE_SELF, &self);
+		getrusage(RUSAGE_CHILDREN, &kids);
+		debug("peak RSS %ld KiB (largest child process %ld KiB)", self.ru_maxrss, kids.ru_maxrss);
+	}
 done:
 	lg_policy_free(policy);
 	return err;
