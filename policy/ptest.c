@@ -8,8 +8,10 @@
 #include "linkgate/finding.h"
 #include "linkgate/flags.h"
 #include "linkgate/gofacts.h"
+#include "linkgate/gomod.h"
 #include "linkgate/policy.h"
 #include "linkgate/push.h"
+#include "linkgate/targetclass.h"
 #include "linkgate/trailers.h"
 #include "linkgate/verdict.h"
 
@@ -673,11 +675,13 @@ static void add_finding(struct kase *k, struct lg_finding *f)
 	lg_findings_add(&k->findings, f);
 }
 
-/* A linkname finding as the hook builds it from what gofacts found.
- * NEEDSWORK: facts the hook adds from the rest of the tree (target_class,
- * module, fallback...) are not derived here; fixtures state them in
- * finding:. */
-static struct lg_finding *linkname_finding(const struct lg_gofile *g, size_t i, const char *path)
+/* A linkname finding as the hook builds it from what gofacts found, with
+ * target_class and the module from a go.mod among the case's files.
+ * NEEDSWORK: the facts the hook derives from the whole tree (build ranges,
+ * fallback, siblings, target checks, CI) are not derived here; fixtures
+ * state them in finding:. */
+static struct lg_finding *linkname_finding(const struct lg_gofile *g, size_t i, const char *path,
+					   const struct lg_gomod *mod)
 {
 	const struct lg_directive *d = &g->directives[i];
 	struct lg_finding *f = lg_finding_new(LG_FINDING_LINKNAME);
@@ -691,6 +695,11 @@ static struct lg_finding *linkname_finding(const struct lg_gofile *g, size_t i, 
 	if (d->target)
 		lg_linkname_split_target(d->target, &f->target_pkg, &f->target_sym);
 	f->malformed = dup_or_null(d->malformed);
+	if (!d->malformed)
+		f->target_class = lg_target_class(f->target, f->target_pkg, f->target_sym, mod->module);
+	f->file.module = dup_or_null(mod->module);
+	f->file.module_go = mod->go;
+	f->file.module_toolchain = mod->toolchain;
 	f->file.package = dup_or_null(g->facts.package);
 	f->file.is_test = has_suffix(path, "_test.go");
 	f->file.imports_unsafe = g->facts.imports_unsafe;
@@ -713,24 +722,30 @@ static struct lg_finding *linkname_finding(const struct lg_gofile *g, size_t i, 
 /* files: path -> content; the detectors find what the commit adds. */
 static int detect_files(struct run *run, struct kase *k, const struct ynode *files)
 {
+	const struct ynode *gm;
+	struct lg_gomod mod;
 	size_t i, j;
-	int err;
+	int err = 0;
 
 	if ((err = want_type(k, files, LG_VALUE_MAP, "files")) < 0)
 		return err;
+	memset(&mod, 0, sizeof(mod));
+	mod.go = mod.toolchain = -1;
+	if ((gm = yget(files, "go.mod")) && gm->type == LG_VALUE_STRING)
+		lg_gomod_parse(&mod, gm->s, gm->slen);
 	for (i = 0; i < files->n; i++) {
 		const struct ynode *c = &files->items[i];
 		const char *path = files->keys[i];
 		struct lg_flag_hits hits;
 
 		if ((err = want_type(k, c, LG_VALUE_STRING, "a file's content")) < 0)
-			return err;
+			break;
 		if (has_suffix(path, ".go") && lg_added_go_path_built(path)) {
 			struct lg_gofile g;
 
 			lg_gofile_analyze(&g, c->s, c->slen);
 			for (j = 0; j < g.ndirectives; j++)
-				add_finding(k, linkname_finding(&g, j, path));
+				add_finding(k, linkname_finding(&g, j, path, &mod));
 			lg_gofile_release(&g);
 		}
 		if (memchr(c->s, '\0', c->slen < BINARY_PROBE ? c->slen : BINARY_PROBE))
@@ -738,7 +753,7 @@ static int detect_files(struct run *run, struct kase *k, const struct ynode *fil
 		lg_flag_hits_init(&hits);
 		if ((err = lg_flags_scan(run->flags, &hits, c->s, c->slen)) < 0) {
 			lg_flag_hits_release(&hits);
-			return err;
+			break;
 		}
 		for (j = 0; j < hits.n; j++) {
 			struct lg_finding *f = lg_finding_new(LG_FINDING_CHECKLINKNAME_OFF);
@@ -753,7 +768,8 @@ static int detect_files(struct run *run, struct kase *k, const struct ynode *fil
 		}
 		lg_flag_hits_release(&hits);
 	}
-	return 0;
+	lg_gomod_release(&mod);
+	return err;
 }
 
 /* finding: alone: the finding is this data (kind required). */
