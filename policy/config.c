@@ -213,6 +213,8 @@ enum {
 	V_TRAILER = 1 << 3,  /* a trailer key: letters, digits, '-' */
 	V_ENVNAME = 1 << 4,  /* an environment variable name */
 	V_POLICY = 1 << 5,   /* builtin:default or a path */
+	V_ABSPATH = 1 << 6,  /* empty or absolute: hooks run in GIT_DIR, so a relative path would differ per repository */
+	V_OPTNAME = 1 << 7,  /* empty, or a push option name: printable ASCII without '=' or blanks */
 };
 
 struct field {
@@ -889,6 +891,16 @@ static int check_string(struct cfgp *p, const yaml_mark_t *m, const char *s, uns
 		if (!*s || *c)
 			return perr(p, m, "%s is not an environment variable name", show(p, s, strlen(s)));
 	}
+	if ((flags & V_ABSPATH) && *s && *s != '/')
+		return perr(p, m, "%s must be an absolute path", show(p, s, strlen(s)));
+	if (flags & V_OPTNAME) {
+		for (c = s; *c; c++)
+			if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f || *c == '=')
+				break;
+		if (*c)
+			return perr(p, m, "%s is not a push option name (printable ASCII without '=' or blanks)",
+				    show(p, s, strlen(s)));
+	}
 	if ((flags & V_POLICY) && !strncmp(s, "builtin:", 8) && strcmp(s, "builtin:default"))
 		return perr(p, m, "unknown built-in policy %s (there is only builtin:default)", show(p, s, strlen(s)));
 	return 0;
@@ -1486,15 +1498,15 @@ static const struct field limits_fields[] = {
 };
 
 static const struct field bypass_fields[] = {
-	{ .name = "push_option", .fn = h_string, .off = CFG(bypass.push_option) },
+	{ .name = "push_option", .fn = h_string, .off = CFG(bypass.push_option), .flags = V_OPTNAME },
 	{ .name = "allowed", .fn = h_strlist, .off = CFG(bypass.allowed), .flags = V_NONEMPTY },
 	{ .name = NULL },
 };
 
 static const struct field audit_fields[] = {
-	{ .name = "log", .fn = h_string, .off = CFG(audit.log) },
+	{ .name = "log", .fn = h_string, .off = CFG(audit.log), .flags = V_ABSPATH },
 	{ .name = "syslog", .fn = h_bool, .off = CFG(audit.syslog) },
-	{ .name = "metrics", .fn = h_string, .off = CFG(audit.metrics) },
+	{ .name = "metrics", .fn = h_string, .off = CFG(audit.metrics), .flags = V_ABSPATH },
 	{ .name = NULL },
 };
 

@@ -513,6 +513,35 @@ static void test_metrics(void)
 	free(bad);
 }
 
+/* ---- configuration keys of this module ---- */
+
+static void config_error(const char *yaml, const char *want)
+{
+	struct lg_config cfg;
+	int err;
+
+	lg_config_init_defaults(&cfg);
+	err = lg_config_parse(&cfg, yaml, strlen(yaml), "t.yml");
+	tap_ok(err == LG_ECONFIG && strstr(lg_error_last(), want), "config: %.*s -> %s (%s)", (int)strcspn(yaml, "\n"), yaml, want,
+	       err ? lg_error_last() : "accepted");
+	lg_config_release(&cfg);
+}
+
+static void test_config(void)
+{
+	struct lg_config cfg;
+	const char *ok = "audit: {log: /var/log/linkgate/audit.log, metrics: /var/lib/prom/linkgate.prom}\n"
+			 "bypass: {push_option: linkgate.bypass, allowed: [pat]}\n";
+
+	lg_config_init_defaults(&cfg);
+	tap_ok(lg_config_parse(&cfg, ok, strlen(ok), "t.yml") == 0, "config: absolute audit paths and an option name");
+	lg_config_release(&cfg);
+	config_error("audit: {log: audit.log}\n", "audit.log: \"audit.log\" must be an absolute path");
+	config_error("audit: {metrics: ../m.prom}\n", "must be an absolute path");
+	config_error("bypass: {push_option: \"a=b\"}\n", "is not a push option name");
+	config_error("bypass: {push_option: \"a b\"}\n", "is not a push option name");
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -523,6 +552,7 @@ int main(void)
 	test_audit_line();
 	test_audit_append();
 	test_metrics();
+	test_config();
 	lg_commit_info_release(&commit1);
 	{
 		char *cmd = lg_xasprintf("rm -rf '%s'", tmpdir);
