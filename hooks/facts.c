@@ -141,10 +141,7 @@ done:
 	return ret;
 }
 
-/* The blob of the regular file at path in the tree (symlinks followed
- * inside the tree), or NULL when there is none. A blob that cannot be read
- * is an error. */
-static int tree_blob(git_blob **out, struct tctx *t, const char *path)
+int lg_facts_read_file(git_blob **out, git_repository *repo, git_tree *tree, const char *path)
 {
 	git_tree_entry *te = NULL;
 	char *cur = lg_xstrdup(path), *next;
@@ -155,14 +152,14 @@ static int tree_blob(git_blob **out, struct tctx *t, const char *path)
 		git_blob *b = NULL;
 		git_filemode_t mode;
 
-		if (git_tree_entry_bypath(&te, t->tree, cur) < 0) {
+		if (git_tree_entry_bypath(&te, tree, cur) < 0) {
 			git_error_clear();
 			break;
 		}
 		mode = git_tree_entry_filemode(te);
 		if (!is_file_mode(mode) && mode != GIT_FILEMODE_LINK)
 			break;
-		if (git_blob_lookup(&b, t->fx->repo, git_tree_entry_id(te)) < 0) {
+		if (git_blob_lookup(&b, repo, git_tree_entry_id(te)) < 0) {
 			err = lg_error_set_git(LG_ENOTFOUND, cur);
 			break;
 		}
@@ -182,6 +179,11 @@ static int tree_blob(git_blob **out, struct tctx *t, const char *path)
 	git_tree_entry_free(te);
 	free(cur);
 	return err;
+}
+
+static int tree_blob(git_blob **out, struct tctx *t, const char *path)
+{
+	return lg_facts_read_file(out, t->fx->repo, t->tree, path);
 }
 
 /* The analysis of a Go blob, from the run's cache. */

@@ -41,6 +41,11 @@ static const char usage_text[] =
 	"  check [--config FILE] [--format text|json] [--remote NAME|--known REV] [--ref REF] OLD..NEW|REV\n"
 	"                                               evaluate commits exactly as a push to REF would\n"
 	"\n"
+	"Inventory:\n"
+	"  scan [--config FILE] [--format text|json|sarif|markdown] [--rev REV] [--blame] [PATH]\n"
+	"                                               every linkname and disabling flag at REV (default HEAD),\n"
+	"                                               with its facts and the rules it fails; exit 1 on errors\n"
+	"\n"
 	"  --help, help COMMAND, --version\n"
 	"\n"
 	"Exit status: 0 accept, 1 policy violation, 2 configuration or usage error, 3 internal error or limit.\n";
@@ -410,6 +415,7 @@ static int cmd_policy(int argc, char **argv)
 }
 
 int lg_cmd_check(int argc, char **argv);
+int lg_cmd_scan(int argc, char **argv);
 int lg_cmd_pre_push(int argc, char **argv);
 
 struct command {
@@ -423,6 +429,7 @@ static const struct command commands[] = {
 	{ "pre-push", lg_cmd_pre_push },
 	{ "install", cmd_install },
 	{ "check", lg_cmd_check },
+	{ "scan", lg_cmd_scan },
 	{ "config", cmd_config },
 	{ "policy", cmd_policy },
 };

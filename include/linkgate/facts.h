@@ -40,6 +40,12 @@ int lg_facts_fill(struct lg_facts *fx, struct lg_findings *findings);
  * lg_facts_free. */
 int lg_facts_run(git_repository *repo, const struct lg_config *cfg, struct lg_findings *findings);
 
+/* The regular file at path in tree, following symlinks inside the tree
+ * (at most 8 hops; a link leaving the tree is no file): *out is the blob
+ * (caller frees) or NULL when there is none. Returns 0 or LG_ENOTFOUND
+ * when an object cannot be read. */
+int lg_facts_read_file(git_blob **out, git_repository *repo, git_tree *tree, const char *path);
+
 /* The minor of the first go1.N that text names as a word, or -1. */
 int lg_facts_removal_go(const char *text);
 
