@@ -523,14 +523,80 @@ static bool may_add(const struct lg_added *a, const struct changes *c, bool link
 	return false;
 }
 
+/*
+ * Keys compare occurrences as multisets of C strings. A part that can be
+ * long or hold a NUL byte (a line, a rationale block, a constraint) goes
+ * in as its SHA-1 instead, computed once per line or block: a hostile blob
+ * that repeats a megabyte rationale over thousands of directives, or puts
+ * thousands of flags on one long line, costs memory and time linear in
+ * its size, not in size times occurrences.
+ */
+#define KEY_PART_MAX 256
+
+static void put_part(struct lg_buf *b, const char *s, size_t n)
+{
+	git_oid oid;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (n <= KEY_PART_MAX && !memchr(s, '\0', n)) {
+		lg_buf_put(b, s, n);
+		return;
+	}
+	git_odb_hash(&oid, s, n, GIT_OBJECT_BLOB);
+	git_oid_tostr(hex, sizeof(hex), &oid);
+	lg_buf_putc(b, '#');
+	lg_buf_puts(b, hex);
+}
+
 static void put_field(struct lg_buf *b, const char *s)
 {
 	lg_buf_puts(b, s ? s : "\x01");
 	lg_buf_putc(b, '\x1f');
 }
 
+/* The parts of directive keys shared within one file, made once. */
+struct key_cache {
+	char **rationale;       /* per rationale block, NULL until needed */
+	char *build;
+	struct lg_buf tmp;
+};
+
+static void key_cache_init(struct key_cache *kc, const struct lg_gofile *g)
+{
+	memset(kc, 0, sizeof(*kc));
+	kc->rationale = lg_xcalloc(g->nrationales + 1, sizeof(*kc->rationale));
+	lg_buf_init(&kc->tmp);
+}
+
+static void key_cache_release(struct key_cache *kc, const struct lg_gofile *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nrationales; i++)
+		free(kc->rationale[i]);
+	free(kc->rationale);
+	free(kc->build);
+	lg_buf_release(&kc->tmp);
+}
+
+static const char *cached_part(struct key_cache *kc, char **slot, const char *const *fields, size_t n)
+{
+	struct lg_buf part = LG_BUF_INIT;
+	size_t i;
+
+	if (*slot)
+		return *slot;
+	lg_buf_clear(&kc->tmp);
+	for (i = 0; i < n; i++)
+		put_field(&kc->tmp, fields[i]);
+	lg_buf_init(&part);
+	put_part(&part, kc->tmp.ptr, kc->tmp.len);
+	*slot = lg_buf_detach(&part, NULL);
+	return *slot;
+}
+
 /* The identity of a directive: its fields and the facts it is judged on. */
-static char *directive_key(struct lg_buf *b, const struct lg_gofile *g, size_t i)
+static char *directive_key(struct lg_buf *b, const struct lg_gofile *g, size_t i, struct key_cache *kc)
 {
 	const struct lg_directive *d = &g->directives[i];
 
@@ -541,31 +607,29 @@ static char *directive_key(struct lg_buf *b, const struct lg_gofile *g, size_t i
 	put_field(b, d->malformed);
 	if (d->rationale != LG_NO_RATIONALE) {
 		const struct lg_rationale *r = &g->rationales[d->rationale];
+		const char *f[5];
 
-		put_field(b, r->why);
-		put_field(b, r->measured_gain);
-		put_field(b, r->target_source);
-		put_field(b, r->removed_when);
-		put_field(b, r->owner);
+		f[0] = r->why;
+		f[1] = r->measured_gain;
+		f[2] = r->target_source;
+		f[3] = r->removed_when;
+		f[4] = r->owner;
+		lg_buf_puts(b, cached_part(kc, &kc->rationale[d->rationale], f, 5));
 	} else {
-		lg_buf_puts(b, "-\x1f");
+		lg_buf_puts(b, "-");
 	}
-	put_field(b, g->facts.build_expr);
-	lg_buf_printf(b, "%d%c%d", g->facts.imports_unsafe, g->facts.build_misplaced ? 'm' : '-', 0);
+	lg_buf_putc(b, '\x1f');
+	lg_buf_puts(b, cached_part(kc, &kc->build, (const char *const *)&g->facts.build_expr, 1));
+	lg_buf_printf(b, "\x1f%d%c%d", g->facts.imports_unsafe, g->facts.build_misplaced ? 'm' : '-', 0);
 	return lg_xstrndup(b->ptr, b->len);
 }
 
-/* The identity of a flag: its line's text and its place on the line. */
-static char *flag_key(struct lg_buf *b, const struct lg_flag_hits *h, size_t i, const char *data)
+/* The identity of a flag: its line's text (line_part, made once per line)
+ * and its place on the line. */
+static char *flag_key(struct lg_buf *b, size_t nth, const char *line_part)
 {
-	size_t k, nth = 0;
-
-	for (k = 0; k < i; k++)
-		if (h->v[k].line == h->v[i].line)
-			nth++;
 	lg_buf_clear(b);
-	lg_buf_printf(b, "F\x1f%zu\x1f", nth);
-	lg_buf_put(b, data + h->v[i].line_off, h->v[i].line_len);
+	lg_buf_printf(b, "F\x1f%zu\x1f%s", nth, line_part);
 	return lg_xstrndup(b->ptr, b->len);
 }
 
@@ -607,13 +671,25 @@ static int side_occs(struct occs *out, struct lg_added *a, struct side *s, bool 
 
 			if (!c->v[i].go || !slot_has(a, slot, BLOB_LN, false))
 				continue;
+			struct key_cache kc;
+
 			if ((err = blob_go(&g, a, slot, c->v[i].path)) < 0)
 				return err;
-			for (k = 0; k < g->ndirectives; k++)
-				occs_add(out, directive_key(&a->key, g, k), i, k);
+			key_cache_init(&kc, g);
+			for (k = 0; k < g->ndirectives; k++) {
+				occs_add(out, directive_key(&a->key, g, k, &kc), i, k);
+				if (!(k & 4095) && (err = lg_deadline_check()) < 0)
+					break;
+			}
+			key_cache_release(&kc, g);
+			if (err < 0)
+				return err;
 		} else {
 			struct lg_flag_hits *h;
 			git_blob *blob = NULL;
+			struct lg_buf line = LG_BUF_INIT;
+			const char *data;
+			size_t nth = 0;
 
 			if (!slot_has(a, slot, BLOB_FLAG, !c->v[i].go))
 				continue;
@@ -623,9 +699,26 @@ static int side_occs(struct occs *out, struct lg_added *a, struct side *s, bool 
 				continue;
 			if ((err = read_blob(&blob, a, &a->blobs[slot].id, c->v[i].path)) < 0)
 				return err;
-			for (k = 0; k < h->n; k++)
-				occs_add(out, flag_key(&a->key, h, k, git_blob_rawcontent(blob)), i, k);
+			data = git_blob_rawcontent(blob);
+			lg_buf_init(&line);
+			/* Hits come in line order: count the place on the line as
+			 * they go, and digest each line once. */
+			for (k = 0; k < h->n; k++) {
+				if (!k || h->v[k].line != h->v[k - 1].line) {
+					nth = 0;
+					lg_buf_clear(&line);
+					put_part(&line, data + h->v[k].line_off, h->v[k].line_len);
+				} else {
+					nth++;
+				}
+				occs_add(out, flag_key(&a->key, nth, line.ptr), i, k);
+				if (!(k & 4095) && (err = lg_deadline_check()) < 0)
+					break;
+			}
+			lg_buf_release(&line);
 			git_blob_free(blob);
+			if (err < 0)
+				return err;
 		}
 		if ((err = lg_deadline_check()) < 0)
 			return err;
@@ -728,9 +821,32 @@ static long excess_lookup(const struct excess *v, size_t n, const char *key)
 	return 0;
 }
 
+/*
+ * What a finding copies out of a blob is capped: one rationale block serves
+ * every directive after it, one long line can hold thousands of flags, and
+ * one blob can sit at thousands of paths, so uncapped copies would cost a
+ * hostile blob's size times its findings. The cap is above the 4096 bytes
+ * the default policy reads of a value (default.lua's MAX_VALUE), so a value
+ * cut here is still one it calls too long. A cut never splits a UTF-8
+ * sequence.
+ */
+#define FINDING_STR_MAX 8192
+
+static size_t cut_len(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	if (n <= FINDING_STR_MAX)
+		return n;
+	n = FINDING_STR_MAX;
+	while (k < 3 && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--, k++;
+	return n;
+}
+
 static char *dup_or_null(const char *s)
 {
-	return s ? lg_xstrdup(s) : NULL;
+	return s ? lg_xstrndup(s, cut_len(s, strlen(s))) : NULL;
 }
 
 static void copy_rationale(struct lg_rationale *dst, const struct lg_rationale *src)
@@ -758,8 +874,8 @@ static struct lg_finding *linkname_finding(const struct lg_gofile *g, size_t i, 
 
 	f->path = lg_xstrdup(path);
 	f->line = d->line;
-	f->text = lg_xstrndup(d->text ? d->text : "", d->text_len);
-	f->text_len = d->text_len;
+	f->text_len = d->text ? cut_len(d->text, d->text_len) : 0;
+	f->text = lg_xstrndup(d->text ? d->text : "", f->text_len);
 	f->localname = dup_or_null(d->localname);
 	f->target = dup_or_null(d->target);
 	if (d->target)
@@ -778,16 +894,27 @@ static struct lg_finding *linkname_finding(const struct lg_gofile *g, size_t i, 
 static struct lg_finding *flag_finding(const struct lg_flag_hit *h, const char *data, const char *path)
 {
 	struct lg_finding *f = lg_finding_new(LG_FINDING_CHECKLINKNAME_OFF);
+	size_t start = h->line_off, len = h->line_len;
 
 	f->path = lg_xstrdup(path);
 	f->line = h->line;
-	f->text = lg_xstrndup(data + h->line_off, h->line_len);
-	f->text_len = h->line_len;
+	/* A long line is cut to a window that holds the flag. */
+	if (len > FINDING_STR_MAX) {
+		size_t back = FINDING_STR_MAX / 2;
+
+		if (h->match_off - start > back)
+			start = h->match_off - back;
+		len = h->line_off + h->line_len - start;
+		while (start > h->line_off && ((unsigned char)data[start] & 0xc0) == 0x80)
+			start--, len++;
+		len = cut_len(data + start, len);
+	}
+	f->text = lg_xstrndup(data + start, len);
+	f->text_len = len;
 	f->carrier = lg_flags_carrier(path);
 	f->spelling = lg_xstrdup(h->spelling);
 	return f;
 }
-
 
 static void side_reset(struct side *s)
 {
@@ -802,8 +929,11 @@ static void side_reset(struct side *s)
 static int emit(struct lg_added *a, struct lg_findings *out, struct side *s0, struct occ *sel, size_t nsel,
 		bool linkname, struct lg_commit_node *node)
 {
+	long max_findings = a->cfg->limits.max_findings;
+	git_blob *blob = NULL;  /* the flags' blob, read once per run of its findings */
+	long blob_slot_of = -1;
 	size_t i;
-	int err;
+	int err = 0;
 
 	if (nsel)
 		qsort(sel, nsel, sizeof(*sel), occ_cmp_place);
@@ -811,27 +941,44 @@ static int emit(struct lg_added *a, struct lg_findings *out, struct side *s0, st
 		const struct change *c = &s0->ch.v[sel[i].change];
 		struct lg_finding *f;
 
+		/* Stop at the limit, not after building a million findings. */
+		if (max_findings > 0 && out->n >= (size_t)max_findings) {
+			err = lg_error_set(LG_ELIMIT, "the push adds more than %ld findings (limits.max_findings)",
+					   max_findings);
+			break;
+		}
+		if (!(i & 1023) && (err = lg_deadline_check()) < 0)
+			break;
+
 		if (linkname) {
 			struct lg_gofile *g;
 
 			if ((err = blob_go(&g, a, c->new_blob, c->path)) < 0)
-				return err;
+				break;
 			f = linkname_finding(g, sel[i].item, c->path);
 		} else {
 			struct lg_flag_hits *h;
-			git_blob *blob = NULL;
 
-			if ((err = blob_hits(&h, a, c->new_blob, c->path)) < 0 ||
-			    (err = read_blob(&blob, a, &a->blobs[c->new_blob].id, c->path)) < 0)
-				return err;
+			if ((err = blob_hits(&h, a, c->new_blob, c->path)) < 0)
+				break;
+			/* libgit2 does not cache blobs: inflating one per finding
+			 * would cost its size times its flags. */
+			if (blob_slot_of != c->new_blob) {
+				git_blob_free(blob);
+				blob = NULL;
+				blob_slot_of = -1;
+				if ((err = read_blob(&blob, a, &a->blobs[c->new_blob].id, c->path)) < 0)
+					break;
+				blob_slot_of = c->new_blob;
+			}
 			f = flag_finding(&h->v[sel[i].item], git_blob_rawcontent(blob), c->path);
-			git_blob_free(blob);
 		}
 		f->ref = node->ref;
 		f->commit = &node->info;
 		lg_findings_add(out, f);
 	}
-	return 0;
+	git_blob_free(blob);
+	return err;
 }
 
 /* One kind of finding (linkname or flag) for a commit with nsides sides. */

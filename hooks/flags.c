@@ -123,7 +123,7 @@ void lg_flag_hits_release(struct lg_flag_hits *h)
 	lg_flag_hits_init(h);
 }
 
-static void hits_add(struct lg_flag_hits *h, unsigned line, size_t line_off, size_t line_len,
+static void hits_add(struct lg_flag_hits *h, unsigned line, size_t line_off, size_t line_len, size_t match_off,
 		     const char *spelling, size_t spelling_len)
 {
 	struct lg_flag_hit *hit;
@@ -133,6 +133,7 @@ static void hits_add(struct lg_flag_hits *h, unsigned line, size_t line_off, siz
 	hit->line = line;
 	hit->line_off = line_off;
 	hit->line_len = line_len;
+	hit->match_off = match_off;
 	hit->spelling = lg_xstrndup(spelling, spelling_len);
 }
 
@@ -203,7 +204,7 @@ int lg_flags_scan(struct lg_flags *fl, struct lg_flag_hits *out, const char *buf
 		if (rc < 0)
 			return match_error(rc, lineno);
 		ov = pcre2_get_ovector_pointer(fl->md);
-		hits_add(out, lineno, line_start, content_end - line_start, buf + line_start + ov[0],
+		hits_add(out, lineno, line_start, content_end - line_start, line_start + ov[0], buf + line_start + ov[0],
 			 (size_t)(ov[1] - ov[0]));
 	}
 	return 0;

@@ -32,6 +32,7 @@ struct lg_flag_hit {
 	unsigned line;          /* 1-based */
 	size_t line_off;        /* offset of the line in the buffer */
 	size_t line_len;        /* without newline and one trailing CR */
+	size_t match_off;       /* offset of the spelling in the buffer */
 	char *spelling;         /* exact bytes matched, e.g. "--checklinkname=false" */
 };
 
