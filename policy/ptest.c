@@ -974,12 +974,20 @@ static void report_expect(struct run *run, const struct kase *k, const struct ex
 	}
 	ok = e->want == WANT_PASS ? fails == 0 : hits > 0;
 	lg_buf_printf(&what, "%s %s", e->rule, want_text(e->want));
-	if (e->at)
-		lg_buf_printf(&what, " at %s", e->at);
-	if (e->message)
-		lg_buf_printf(&what, " with message containing '%s'", e->message);
-	if (e->hint)
-		lg_buf_printf(&what, " with hint containing '%s'", e->hint);
+	if (e->at) {
+		lg_buf_puts(&what, " at ");
+		lg_escape_str(&what, e->at);
+	}
+	if (e->message) {
+		lg_buf_puts(&what, " with message containing '");
+		lg_escape_str(&what, e->message);
+		lg_buf_putc(&what, '\'');
+	}
+	if (e->hint) {
+		lg_buf_puts(&what, " with hint containing '");
+		lg_escape_str(&what, e->hint);
+		lg_buf_putc(&what, '\'');
+	}
 	point(run, k, ok, "%s", what.ptr);
 	lg_buf_release(&what);
 	if (ok)
@@ -991,11 +999,39 @@ static void report_expect(struct run *run, const struct kase *k, const struct ex
 		fprintf(run->o->out, "#   (rule %s did not fail)\n", e->rule);
 }
 
+/* log: a line lg.log wrote must contain text. */
+static void report_log(struct run *run, const struct kase *k, const char *text)
+{
+	const char *const *lines;
+	size_t n, i;
+	bool ok = false;
+
+	lines = lg_policy_log_lines(k->policy, &n);
+	for (i = 0; i < n && !ok; i++)
+		ok = strstr(lines[i], text) != NULL;
+	{
+		struct lg_buf t = LG_BUF_INIT;
+
+		lg_escape_str(&t, text);
+		point(run, k, ok, "lg.log wrote a line containing '%s'", t.ptr);
+		lg_buf_release(&t);
+	}
+	for (i = 0; !ok && i < n; i++) {
+		struct lg_buf b = LG_BUF_INIT;
+
+		lg_escape_str(&b, lines[i]);
+		fprintf(run->o->out, "#   log: %s\n", b.ptr);
+		lg_buf_release(&b);
+	}
+	if (!ok && !n)
+		fprintf(run->o->out, "#   (nothing was logged)\n");
+}
+
 static int run_case(struct run *run, struct kase *k, size_t index)
 {
 	static const char *const keys[] = { "name", "now", "config", "pusher", "push_options", "ref", "commit",
-					    "files", "finding", "findings", "expect", "others", "error", NULL };
-	const struct ynode *y, *ex, *others, *experr, *nfind;
+					    "files", "finding", "findings", "expect", "others", "error", "log", NULL };
+	const struct ynode *y, *ex, *others, *experr, *nfind, *logs;
 	struct expect *exps = NULL;
 	size_t i, nexp = 0;
 	bool others_pass = false;
@@ -1021,8 +1057,14 @@ static int run_case(struct run *run, struct kase *k, size_t index)
 	others = yget(k->root, "others");
 	experr = yget(k->root, "error");
 	nfind = yget(k->root, "findings");
+	logs = yget(k->root, "log");
 	if (ex && (err = want_type(k, ex, LG_VALUE_MAP, "expect")) < 0)
 		return err;
+	if (logs && (err = want_type(k, logs, LG_VALUE_SEQ, "log")) < 0)
+		return err;
+	for (i = 0; logs && i < logs->n; i++)
+		if ((err = want_type(k, &logs->items[i], LG_VALUE_STRING, "a log: entry")) < 0)
+			return err;
 	if (experr && (err = want_type(k, experr, LG_VALUE_STRING, "error")) < 0)
 		return err;
 	if (nfind && (err = want_type(k, nfind, LG_VALUE_INT, "findings")) < 0)
@@ -1032,8 +1074,8 @@ static int run_case(struct run *run, struct kase *k, size_t index)
 			return bad_at(k, others, "others must be pass or any");
 		others_pass = !strcmp(others->s, "pass");
 	}
-	if (!ex && !experr && !others_pass && !nfind)
-		return bad_at(k, k->root, "a case needs expect:, others: pass, findings: or error:");
+	if (!ex && !experr && !others_pass && !nfind && !logs)
+		return bad_at(k, k->root, "a case needs expect:, others: pass, findings:, log: or error:");
 	exps = lg_xcalloc(ex ? ex->n + 1 : 1, sizeof(*exps));
 	for (i = 0; ex && i < ex->n; i++) {
 		if (!lg_policy_has_rule(k->policy, ex->keys[i])) {
@@ -1054,10 +1096,12 @@ static int run_case(struct run *run, struct kase *k, size_t index)
 			fprintf(run->o->out, "#   got %zu\n", k->findings.n);
 	}
 	if (experr) {
-		struct lg_buf msg = LG_BUF_INIT;
+		struct lg_buf msg = LG_BUF_INIT, want = LG_BUF_INIT;
 
 		lg_escape_str(&msg, eval < 0 ? lg_error_last() : "");
-		point(run, k, eval < 0 && strstr(lg_error_last(), experr->s), "evaluation fails with '%s'", experr->s);
+		lg_escape_str(&want, experr->s);
+		point(run, k, eval < 0 && strstr(lg_error_last(), experr->s), "evaluation fails with '%s'", want.ptr);
+		lg_buf_release(&want);
 		if (eval == 0)
 			fprintf(run->o->out, "#   the evaluation succeeded\n");
 		else if (!strstr(lg_error_last(), experr->s))
@@ -1076,6 +1120,8 @@ static int run_case(struct run *run, struct kase *k, size_t index)
 	}
 	for (i = 0; i < nexp; i++)
 		report_expect(run, k, &exps[i]);
+	for (i = 0; logs && i < logs->n; i++)
+		report_log(run, k, logs->items[i].s);
 	if (others_pass) {
 		size_t bad = 0;
 
@@ -1161,11 +1207,20 @@ static void run_file(struct run *run, const char *path)
 		lg_findings_init(&k.findings);
 		lg_verdict_init(&k.vd);
 		lg_push_init(&k.push);
-		if (name && name->type == LG_VALUE_STRING)
-			k.label = ndocs > 1 ? lg_xasprintf("%s#%zu (%s)", path, i + 1, name->s)
-					    : lg_xasprintf("%s (%s)", path, name->s);
-		else
-			k.label = ndocs > 1 ? lg_xasprintf("%s#%zu", path, i + 1) : lg_xstrdup(path);
+		{
+			/* Names and paths are escaped: TAP lines are one line. */
+			struct lg_buf lb = LG_BUF_INIT;
+
+			lg_escape_str(&lb, path);
+			if (ndocs > 1)
+				lg_buf_printf(&lb, "#%zu", i + 1);
+			if (name && name->type == LG_VALUE_STRING) {
+				lg_buf_puts(&lb, " (");
+				lg_escape_str(&lb, name->s);
+				lg_buf_putc(&lb, ')');
+			}
+			k.label = lg_buf_detach(&lb, NULL);
+		}
 		run->res->cases++;
 		lg_error_clear();
 		if (run_case(run, &k, i + 1) < 0) {
