@@ -176,10 +176,34 @@ static size_t add_node(struct lg_commitset *s, const git_oid *oid)
 	return s->n++;
 }
 
+/*
+ * libgit2 prepares a sorted walk inside the first git_revwalk_next(): it
+ * parses every commit of the push before returning one, about a second
+ * per 150,000 commits. Its hide callback, asked about each parent on the
+ * way, is the one place to see the deadline in there. Once it has passed,
+ * the callback hides everything, so the preparation ends at once; the
+ * caller then reports the timeout, never the short walk as the push.
+ */
+struct walk_guard {
+	unsigned long calls;
+	int err;
+};
+
+static int walk_guard_cb(const git_oid *id, void *payload)
+{
+	struct walk_guard *g = payload;
+
+	(void)id;
+	if (!g->err && !(++g->calls & 1023))
+		g->err = lg_deadline_check();
+	return g->err ? 1 : 0;
+}
+
 int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid *tips, const char *const *refs,
 		    size_t ntips, const git_oid *known, size_t nknown, long max_commits)
 {
 	git_revwalk *walk = NULL;
+	struct walk_guard guard = { 0, 0 };
 	git_oid oid;
 	size_t first = s->n, i, *stack = NULL, nstack = 0, stackalloc = 0;
 	int err = 0, rc;
@@ -189,6 +213,7 @@ int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid 
 	if (git_revwalk_new(&walk, repo) < 0)
 		return lg_error_set_git(LG_ERROR, "cannot walk the history");
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	git_revwalk_add_hide_cb(walk, walk_guard_cb, &guard);
 	for (i = 0; i < ntips; i++) {
 		if (git_revwalk_push(walk, &tips[i]) < 0) {
 			err = lg_error_set_git(LG_ENOTFOUND, "cannot walk from a pushed commit");
@@ -209,8 +234,8 @@ int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid 
 		git_commit *c = NULL;
 		size_t idx, k;
 
-		if ((err = lg_deadline_check()) < 0)
-			goto done;
+		if (guard.err || (err = lg_deadline_check()) < 0)
+			break;
 		if (max_commits > 0 && s->n >= (size_t)max_commits) {
 			err = lg_error_set(LG_ELIMIT, "the push adds more than %ld commits (limits.max_commits)", max_commits);
 			goto done;
@@ -231,6 +256,12 @@ int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid 
 			}
 		}
 		git_commit_free(c);
+	}
+	/* A walk cut short by the guard may even look complete. */
+	if (guard.err || err < 0) {
+		if (!err)
+			err = guard.err; /* its message is set */
+		goto done;
 	}
 	if (rc != GIT_ITEROVER) {
 		err = lg_error_set_git(LG_ERROR, "history walk failed");
