@@ -653,12 +653,29 @@ static void occs_release(struct occs *o)
 	memset(o, 0, sizeof(*o));
 }
 
+/*
+ * Occurrences are counted before anything is new: one blob at thousands of
+ * paths, each with thousands of flags, would hold millions of them before
+ * max_findings could stop anything. Ten times max_findings per side of a
+ * commit is far beyond any real change (all of Go's own sources hold about
+ * a thousand linknames) and bounds the memory.
+ */
+static int occs_room(const struct lg_added *a, const struct occs *o, bool linkname)
+{
+	long max = a->cfg->limits.max_findings;
+
+	if (max <= 0 || max > LONG_MAX / 10 || o->n < (size_t)max * 10)
+		return 0;
+	return lg_error_set(LG_ELIMIT, "a commit changes files that hold more than %ld %s (10 x limits.max_findings)",
+			    max * 10, linkname ? "linkname directives" : "-checklinkname flags");
+}
+
 /* The occurrences on one side (new or old) of every change. */
 static int side_occs(struct occs *out, struct lg_added *a, struct side *s, bool linkname, bool new_side)
 {
 	const struct changes *c = &s->ch;
 	size_t i, k;
-	int err;
+	int err = 0;
 
 	for (i = 0; i < c->n; i++) {
 		long slot = c->v[i].new_blob;
@@ -677,6 +694,8 @@ static int side_occs(struct occs *out, struct lg_added *a, struct side *s, bool 
 				return err;
 			key_cache_init(&kc, g);
 			for (k = 0; k < g->ndirectives; k++) {
+				if ((err = occs_room(a, out, true)) < 0)
+					break;
 				occs_add(out, directive_key(&a->key, g, k, &kc), i, k);
 				if (!(k & 4095) && (err = lg_deadline_check()) < 0)
 					break;
@@ -711,6 +730,8 @@ static int side_occs(struct occs *out, struct lg_added *a, struct side *s, bool 
 				} else {
 					nth++;
 				}
+				if ((err = occs_room(a, out, false)) < 0)
+					break;
 				occs_add(out, flag_key(&a->key, nth, line.ptr), i, k);
 				if (!(k & 4095) && (err = lg_deadline_check()) < 0)
 					break;
