@@ -1053,10 +1053,13 @@ static int h_signoff(struct cfgp *p, void *base, const struct field *f)
 		cfg->signoff.allowed_signers = path;
 	}
 	path = cfg->signoff.allowed_signers;
+	/* The whole path, quoted: an admin must see which file was meant. */
+	lg_buf_clear(&p->show);
+	yaml_quote(&p->show, path, strlen(path));
 	if (access(path, R_OK) < 0 || stat(path, &st) < 0)
-		return perr(p, &m, "allowed_signers %s cannot be read: %s", show(p, path, strlen(path)), strerror(errno));
+		return perr(p, &m, "allowed_signers %s cannot be read: %s", p->show.ptr, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return perr(p, &m, "allowed_signers %s is not a file", show(p, path, strlen(path)));
+		return perr(p, &m, "allowed_signers %s is not a file", p->show.ptr);
 	return 0;
 }
 
