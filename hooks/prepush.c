@@ -111,7 +111,8 @@ int lg_cmd_pre_push(int argc, char **argv)
 	if (outcome != LG_OUTCOME_ACCEPT || run.verdict.n)
 		lg_report_text(&out, &opts, outcome, &run.verdict, run.findings.n, run.set.n);
 	lg_run_report_log(&out, &opts, &run);
-	fwrite(out.ptr, 1, out.len, stderr);
+	if (out.len)
+		fwrite(out.ptr, 1, out.len, stderr);
 	status = outcome == LG_OUTCOME_REJECT ? LG_EXIT_POLICY : LG_EXIT_ACCEPT;
 	goto done;
 error:

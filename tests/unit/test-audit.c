@@ -29,6 +29,7 @@ static void bypass_config(struct lg_config *cfg, const char *option, const char 
 	free(cfg->bypass.push_option);
 	cfg->bypass.push_option = lg_xstrdup(option);
 	if (allowed) {
+		lg_strlist_release(&cfg->bypass.allowed);
 		cfg->bypass.allowed.v = lg_xcalloc(2, sizeof(char *));
 		cfg->bypass.allowed.v[0] = lg_xstrdup(allowed);
 		cfg->bypass.allowed.n = 1;
