@@ -569,6 +569,19 @@ static int fallback_candidates(struct candidate **out, size_t *nout, struct tctx
 	return err;
 }
 
+static int cmp_range(const void *x, const void *y)
+{
+	const struct lg_gorange *a = x, *b = y;
+
+	return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+static void sort_ranges(struct lg_goranges *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_range);
+}
+
 static void fallback_compute(struct lg_finding *f, const struct candidate *cand, size_t ncand)
 {
 	struct lg_fallback *fb = &f->fallback;
@@ -597,49 +610,68 @@ static void fallback_compute(struct lg_finding *f, const struct candidate *cand,
 		goto done;
 	}
 	fb->known = true;
-	gap = lg_xcalloc(m.nclass, 1);
-	over = lg_xcalloc(m.nclass, 1);
-	lg_buf_init(&where);
 	/* Per assignment of the other tags, so a gap under one GOOS is not
-	 * hidden by a file that covers another. Gaps and overlaps are merged
-	 * over assignments; `where` names one assignment that shows them when
-	 * not every assignment does. */
+	 * hidden by a file that covers another. A release class where every
+	 * assignment shows the gap (or overlap) is reported plainly; one where
+	 * only some do is reported with `where`, one such assignment. */
 	{
-		size_t gap_assign = SIZE_MAX, over_assign = SIZE_MAX;
-		bool gap_everywhere = true, over_everywhere = true;
+		unsigned char *gap_all = lg_xcalloc(m.nclass, 1), *over_all = lg_xcalloc(m.nclass, 1);
+		size_t gap_a = SIZE_MAX, over_a = SIZE_MAX;
 
-		for (a = 0; a < m.nassign; a++) {
-			bool g_here = false, o_here = false;
+		gap = lg_xcalloc(m.nclass, 1);
+		over = lg_xcalloc(m.nclass, 1);
+		memset(gap_all, 1, m.nclass);
+		memset(over_all, 1, m.nclass);
+		for (k = 0; k < m.nclass; k++) {
+			if (min > 0 && lg_bmatrix_class_hi(&m, k) != LG_GO_OPEN && lg_bmatrix_class_hi(&m, k) < min) {
+				gap_all[k] = over_all[k] = 0;
+				continue;
+			}
+			for (a = 0; a < m.nassign; a++) {
+				size_t count = 0;
 
+				for (i = 0; i < ncand + 1; i++)
+					count += lg_bmatrix_get(&m, i, a, k);
+				if (!count)
+					gap[k] = 1;
+				else
+					gap_all[k] = 0;
+				if (count > 1)
+					over[k] = 1;
+				else
+					over_all[k] = 0;
+			}
+		}
+		lg_bmatrix_ranges(&m, gap_all, &fb->gaps, NULL);
+		lg_bmatrix_ranges(&m, over_all, &fb->overlaps, NULL);
+		for (k = 0; k < m.nclass; k++) {
+			gap[k] = gap[k] && !gap_all[k];
+			over[k] = over[k] && !over_all[k];
+		}
+		/* An assignment that shows a gap (overlap) of the partial kind. */
+		for (a = 0; a < m.nassign && (gap_a == SIZE_MAX || over_a == SIZE_MAX); a++) {
 			for (k = 0; k < m.nclass; k++) {
 				size_t count = 0;
 
-				if (min > 0 && m.class_lo[k] < min)
+				if (!gap[k] && !over[k])
 					continue;
 				for (i = 0; i < ncand + 1; i++)
 					count += lg_bmatrix_get(&m, i, a, k);
-				if (!count) {
-					gap[k] = 1;
-					g_here = true;
-				} else if (count > 1) {
-					over[k] = 1;
-					o_here = true;
-				}
+				if (gap[k] && !count && gap_a == SIZE_MAX)
+					gap_a = a;
+				if (over[k] && count > 1 && over_a == SIZE_MAX)
+					over_a = a;
 			}
-			if (g_here && gap_assign == SIZE_MAX)
-				gap_assign = a;
-			if (o_here && over_assign == SIZE_MAX)
-				over_assign = a;
-			gap_everywhere &= g_here;
-			over_everywhere &= o_here;
 		}
-		if (gap_assign != SIZE_MAX && !gap_everywhere)
-			lg_bmatrix_describe(&m, gap_assign, &where);
+		lg_bmatrix_describe(&m, gap_a == SIZE_MAX ? 0 : gap_a, &where);
 		lg_bmatrix_ranges(&m, gap, &fb->gaps, where.len ? where.ptr : NULL);
 		lg_buf_clear(&where);
-		if (over_assign != SIZE_MAX && !over_everywhere)
-			lg_bmatrix_describe(&m, over_assign, &where);
+		lg_bmatrix_describe(&m, over_a == SIZE_MAX ? 0 : over_a, &where);
 		lg_bmatrix_ranges(&m, over, &fb->overlaps, where.len ? where.ptr : NULL);
+		sort_ranges(&fb->gaps);
+		sort_ranges(&fb->overlaps);
+		free(gap_all);
+		free(over_all);
 	}
 	fb->paths = ncand ? lg_xcalloc(ncand, sizeof(*fb->paths)) : NULL;
 	for (i = 0; i < ncand; i++)

@@ -83,7 +83,8 @@ static int version_from_path(char **version, const char *dir)
 		else if (n > 2 && !memcmp(p, "go", 2) && p[2] == '1')
 			minor = lg_go_minor(p, n, true);
 		else if (n > 7 && !memcmp(p, "golang-", 7))
-			minor = lg_go_minor(p + 7, n - 7, false);
+			/* Debian's golang-1.19-src */
+			minor = lg_go_minor(p + 7, strcspn(p + 7, "-/"), false);
 		if (minor >= 0) {
 			*version = lg_xasprintf("go1.%d", minor);
 			return minor;

@@ -1,0 +1,7 @@
+package main
+
+import "os/exec"
+
+func main() {
+	exec.Command("go", "build", "-ldflags=-checklinkname=0").Run()
+}

@@ -1,0 +1,2 @@
+module
+go one.two

@@ -1,0 +1,8 @@
+package misplaced
+
+//go:build go1.21 && !go1.23
+
+import _ "unsafe"
+
+//go:linkname fastrand runtime.fastrand
+func fastrand() uint32

@@ -1,0 +1,5 @@
+//go:build ignore
+
+package main
+
+func fastrand() uint32 { return 0 }

@@ -1,0 +1,6 @@
+package x
+
+import _ "unsafe"
+
+//go:linkname secret example.com/m/internal/x.secret
+func secret() int

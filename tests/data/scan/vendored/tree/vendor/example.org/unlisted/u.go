@@ -1,0 +1,6 @@
+package unlisted
+
+import _ "unsafe"
+
+//go:linkname x runtime.x
+var x int

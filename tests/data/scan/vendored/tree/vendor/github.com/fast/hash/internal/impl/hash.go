@@ -1,0 +1,6 @@
+package impl
+
+import _ "unsafe"
+
+//go:linkname memhash runtime.memhash
+func memhash(p uintptr, h, s uintptr) uintptr
