@@ -11,6 +11,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -469,7 +472,7 @@ static void child_limits(const struct lg_config *cfg)
 
 static void __attribute__((noreturn)) child_main(struct lg_policy *p, const struct lg_findings *findings,
 						  const struct lg_value *const *overlays, const struct lg_push *push,
-						  int fd, struct progress *prog)
+						  int fd, struct progress *prog, pid_t parent)
 {
 	struct child c;
 	size_t nlog = p->api.nlog, dropped = p->api.log_dropped, i;
@@ -482,6 +485,15 @@ static void __attribute__((noreturn)) child_main(struct lg_policy *p, const stru
 	c.prog = prog;
 	lg_buf_init(&c.out);
 	signal(SIGPIPE, SIG_DFL);
+#ifdef PR_SET_PDEATHSIG
+	/* A hook killed by git (the client went away) takes its evaluation
+	 * with it, even one stuck where no pipe write would notice. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(LG_EXIT_INTERNAL);
+#else
+	(void)parent;
+#endif
 	child_limits(p->cfg);
 	lg_sandbox_share_where(p->sb, prog->where, sizeof(prog->where));
 
@@ -800,7 +812,7 @@ int lg_policy_eval_over(struct lg_policy *p, struct lg_verdict *vd, const struct
 	struct receive rc;
 	struct progress *prog;
 	int fds[2], err;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	/* Nothing to judge: no process, no Lua. */
 	if (!findings->n)
@@ -829,7 +841,7 @@ int lg_policy_eval_over(struct lg_policy *p, struct lg_verdict *vd, const struct
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(p, findings, overlays, push, fds[1], prog);
+		child_main(p, findings, overlays, push, fds[1], prog, parent);
 	}
 	close(fds[1]);
 	memset(&rc, 0, sizeof(rc));
