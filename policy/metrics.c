@@ -18,7 +18,7 @@ struct family {
 
 /* In the order they are written. */
 static const struct family families[] = {
-	{ "linkgate_pushes_total", "counter", "Pushes decided by a linkgate hook, by hook." },
+	{ "linkgate_pushes_total", "counter", "Decisions of a linkgate hook, by hook: a push for pre-receive, a ref for update." },
 	{ "linkgate_verdicts_total", "counter", "What happened to each push: accept, warn, reject, or bypass (accepted by break-glass)." },
 	{ "linkgate_findings_total", "counter", "New linkname directives and disabling -checklinkname flags found in pushes, by kind." },
 	{ "linkgate_violations_total", "counter", "Policy violations reported, by rule id and severity." },
