@@ -3,6 +3,7 @@
 #include "linkgate/added.h"
 #include "linkgate/buf.h"
 #include "linkgate/config.h"
+#include "linkgate/deadline.h"
 #include "linkgate/error.h"
 #include "linkgate/escape.h"
 #include "linkgate/finding.h"
@@ -1048,6 +1049,9 @@ static int run_case(struct run *run, struct kase *k, size_t index)
 		return err;
 	if ((err = load_config(k)) < 0 || (err = read_push(k)) < 0 || (err = read_commit(k, index)) < 0)
 		return err;
+	/* Each case runs under the hook's deadline: a policy too slow for a
+	 * push fails its tests too. */
+	lg_deadline_set_ms(k->cfg.limits.timeout_ms);
 	if ((err = lg_policy_new(&k->policy, &k->cfg)) < 0)
 		return err;
 	if ((err = build_findings(run, k)) < 0)
@@ -1223,7 +1227,9 @@ static void run_file(struct run *run, const char *path)
 		}
 		run->res->cases++;
 		lg_error_clear();
-		if (run_case(run, &k, i + 1) < 0) {
+		err = run_case(run, &k, i + 1);
+		lg_deadline_set_ms(0);
+		if (err < 0) {
 			struct lg_buf msg = LG_BUF_INIT;
 
 			lg_escape_str(&msg, lg_error_last());

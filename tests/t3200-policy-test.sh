@@ -126,6 +126,19 @@ test_expect_success 'an expected evaluation error' '
 	expect_grep "r.lua:2: no target for b.go" out
 '
 
+test_expect_success 'a rule too slow for the hook fails its test at limits.timeout_ms' '
+	mkdir -p slow && cat >slow/slow.lua <<-\LUA &&
+	local lg = require "linkgate"
+	lg.rule { id = "slow.pattern", on = "linkname", severity = "error",
+	  check = function(f) if f.text:find(".-.-.-.-.-.-.-.-x$") then return "x" end end }
+	LUA
+	printf "policies: [slow.lua]\nlimits: {timeout_ms: 300}\n" >slow/linkgate.yml &&
+	awk "BEGIN { s = \"\"; for (i = 0; i < 5000; i++) s = s \"a\"; print \"finding: {kind: linkname, text: \" s \"}\"; print \"expect: {slow.pattern: pass}\" }" >slow/a.test.yml &&
+	"$LINKGATE" policy test slow >out; expect_status $? 1 &&
+	expect_grep "^not ok 1 - slow/a.test.yml: evaluates" out &&
+	expect_grep "rule .slow.pattern. on x.go:1: time limit reached (limits.timeout_ms: 300)" out
+'
+
 test_expect_success 'a directory without fixtures, or a missing one, exits 2' '
 	mkdir -p empty && "$LINKGATE" policy test empty 2>err; expect_status $? 2 &&
 	expect_grep "no \*.test.yml fixtures in empty" err &&
