@@ -540,9 +540,9 @@ void lg_scan_text(struct lg_buf *out, const struct lg_scan *s)
 	lg_buf_init(&b);
 	lg_buf_puts(out, "linkgate scan of ");
 	lg_escape_str(out, s->rev_name);
-	lg_buf_printf(out, " (%.12s): %zu linkname%s, %zu disabling flag%s in %zu files; %zu error%s, %zu warning%s\n",
+	lg_buf_printf(out, " (%.12s): %zu linkname%s, %zu disabling flag%s in %zu file%s; %zu error%s, %zu warning%s\n",
 		      s->rev, s->nlinknames, s->nlinknames == 1 ? "" : "s", s->nflags, s->nflags == 1 ? "" : "s",
-		      s->nfiles, s->verdict.nerrors, s->verdict.nerrors == 1 ? "" : "s", s->verdict.nwarnings,
+		      s->nfiles, s->nfiles == 1 ? "" : "s", s->verdict.nerrors, s->verdict.nerrors == 1 ? "" : "s", s->verdict.nwarnings,
 		      s->verdict.nwarnings == 1 ? "" : "s");
 	if (s->nunknown)
 		lg_buf_printf(out, "%zu trailer rule check%s unknown: run scan --blame to judge them against the commits that added the lines\n",
