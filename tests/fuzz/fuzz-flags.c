@@ -6,7 +6,7 @@
  * miss; no hit without the needle; every hit lies inside the buffer, on
  * one line that holds its spelling, in order; every spelling has the
  * disabling shape (one or two dashes, `checklinkname=`, a false value,
- * matching quotes).
+ * matching quotes) and sits where match_off says.
  */
 #include "fuzz.h"
 #include "linkgate/error.h"
@@ -57,8 +57,9 @@ static void check_hits(const struct lg_flag_hits *h, const char *buf, size_t len
 		FUZZ_CHECK(x->line >= 1 && x->line_off <= len && x->line_len <= len - x->line_off, "hit %zu out of bounds", i);
 		FUZZ_CHECK(!memchr(buf + x->line_off, '\n', x->line_len), "hit %zu spans lines", i);
 		FUZZ_CHECK(x->line_off == 0 || buf[x->line_off - 1] == '\n', "hit %zu: line_off is not a line start", i);
-		FUZZ_CHECK(memmem(buf + x->line_off, x->line_len, x->spelling, strlen(x->spelling)),
-			   "hit %zu: '%s' not on its line", i, x->spelling);
+		FUZZ_CHECK(x->match_off >= x->line_off && x->match_off + strlen(x->spelling) <= x->line_off + x->line_len &&
+				   !memcmp(buf + x->match_off, x->spelling, strlen(x->spelling)),
+			   "hit %zu: '%s' is not at its offset on its line", i, x->spelling);
 		if (i)
 			FUZZ_CHECK(x->line > h->v[i - 1].line ||
 					   (x->line == h->v[i - 1].line && x->line_off == h->v[i - 1].line_off),
