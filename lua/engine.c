@@ -854,6 +854,27 @@ int lg_policy_eval_over(struct lg_policy *p, struct lg_verdict *vd, const struct
 	return err;
 }
 
+int lg_policy_replay(struct lg_policy *p, struct lg_verdict *vd, const struct lg_findings *findings,
+		     const void *buf, size_t len)
+{
+	struct receive rc;
+	struct lg_buf in = LG_BUF_INIT;
+	int err;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.p = p;
+	rc.vd = vd;
+	rc.findings = findings;
+	lg_buf_put(&in, buf, len);
+	err = on_input(&rc, &in);
+	if (!err && in.len)
+		err = malformed("a truncated frame");
+	else if (!err && !rc.done)
+		err = lg_error_set(LG_ERROR, "policy evaluation: the evaluation process ended without a result");
+	lg_buf_release(&in);
+	return err;
+}
+
 bool lg_policy_has_rule(const struct lg_policy *p, const char *id)
 {
 	size_t i;

@@ -50,6 +50,14 @@ int lg_policy_eval_over(struct lg_policy *p, struct lg_verdict *vd, const struct
 			const struct lg_value *const *overlays, const struct lg_push *push, int64_t now);
 void lg_policy_free(struct lg_policy *p);
 
+/* For tests and fuzzing: what the parent makes of buf[0..len) as the whole
+ * output of an evaluation process (the frame format is described in
+ * lua/engine.c): violations go to vd; returns 0 when the frames are valid
+ * and end with a "done" frame, the child's error when they end with one, or
+ * LG_ERROR naming what is malformed. */
+int lg_policy_replay(struct lg_policy *p, struct lg_verdict *vd, const struct lg_findings *findings,
+		     const void *buf, size_t len);
+
 /* Whether a loaded policy registered rule id. */
 bool lg_policy_has_rule(const struct lg_policy *p, const char *id);
 

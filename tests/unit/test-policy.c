@@ -9,6 +9,7 @@
 #include "tap.h"
 
 #include "linkgate/common.h"
+#include "linkgate/buf.h"
 #include "linkgate/config.h"
 #include "linkgate/deadline.h"
 #include "linkgate/embed.h"
@@ -1539,6 +1540,207 @@ static void test_log_cap(void)
 	lg_config_release(&cfg);
 }
 
+/* --- what the parent accepts from the evaluation process --- */
+
+static void fput_u32(struct lg_buf *b, uint32_t v)
+{
+	unsigned char c[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+			       (unsigned char)v };
+
+	lg_buf_put(b, c, 4);
+}
+
+static void fhead(struct lg_buf *b, char type, uint32_t len)
+{
+	lg_buf_putc(b, type);
+	fput_u32(b, len);
+}
+
+/* A violation frame; hint NULL for none. */
+static void fviol(struct lg_buf *b, uint32_t fi, uint32_t ri, const char *m, const char *h)
+{
+	size_t ml = strlen(m), hl = h ? strlen(h) : 0;
+
+	fhead(b, 'V', (uint32_t)(13 + ml + (h ? 4 + hl : 0)));
+	fput_u32(b, fi);
+	fput_u32(b, ri);
+	fput_u32(b, (uint32_t)ml);
+	lg_buf_put(b, m, ml);
+	lg_buf_putc(b, h ? 1 : 0);
+	if (h) {
+		fput_u32(b, (uint32_t)hl);
+		lg_buf_put(b, h, hl);
+	}
+}
+
+static void fdone(struct lg_buf *b)
+{
+	fhead(b, 'K', 0);
+}
+
+struct replay {
+	struct lg_config cfg;
+	struct lg_commit_info c;
+	struct lg_finding *f;
+	struct lg_findings list;
+	struct lg_finding *one[1];
+	struct lg_policy *p;
+	struct lg_verdict vd;
+};
+
+static void replay_init(struct replay *r)
+{
+	memset(r, 0, sizeof(*r));
+	cfg_base(&r->cfg);
+	cfg_only(&r->cfg, "frames.lua");
+	cfg_rule(&r->cfg, "frames.off", LG_RULE_OFF);
+	commit_good(&r->c);
+	r->f = linkname_good(&r->c);
+	r->one[0] = r->f;
+	r->list.v = r->one;
+	r->list.n = r->list.alloc = 1;
+	lg_verdict_init(&r->vd);
+	if (lg_policy_new(&r->p, &r->cfg) < 0)
+		tap_diag("frames.lua: %s", lg_error_last());
+}
+
+static void replay_release(struct replay *r)
+{
+	lg_policy_free(r->p);
+	lg_verdict_release(&r->vd);
+	lg_finding_free(r->f);
+	lg_commit_info_release(&r->c);
+	lg_config_release(&r->cfg);
+}
+
+/* Replays b into a fresh policy; expects code and, for errors, needle. */
+static void expect_replay(const char *name, struct lg_buf *b, int code, const char *needle)
+{
+	struct replay r;
+	int err;
+
+	replay_init(&r);
+	err = r.p ? lg_policy_replay(r.p, &r.vd, &r.list, b->ptr, b->len) : LG_ERROR;
+	if (!tap_ok(err == code && (!needle || strstr(lg_error_last(), needle)), "frames: %s", name))
+		tap_diag("got %d: %s", err, lg_error_last());
+	replay_release(&r);
+	lg_buf_clear(b);
+}
+
+static void test_frames(void)
+{
+	struct lg_buf b = LG_BUF_INIT;
+	struct replay r;
+	const char *const *lines;
+	size_t n = 0, i;
+	char big[5000];
+	int err;
+
+	/* What a well-behaved child sends. */
+	replay_init(&r);
+	fviol(&b, 0, 0, "the message", "the hint");
+	fviol(&b, 0, 0, "no hint", NULL);
+	fhead(&b, 'L', 8);
+	lg_buf_put(&b, "log line", 8);
+	fhead(&b, 'D', 4);
+	fput_u32(&b, 3);
+	fdone(&b);
+	err = r.p ? lg_policy_replay(r.p, &r.vd, &r.list, b.ptr, b.len) : LG_ERROR;
+	tap_is_int(err, 0, "frames: a valid stream is accepted");
+	tap_ok(r.vd.n == 2 && r.vd.v[0].finding == r.f && !strcmp(r.vd.v[0].rule, "frames.a") &&
+		       r.vd.v[0].severity == LG_SEVERITY_ERROR && !strcmp(r.vd.v[0].message, "the message") &&
+		       r.vd.v[0].hint && !strcmp(r.vd.v[0].hint, "the hint") && !r.vd.v[1].hint,
+	       "frames: violations are recorded with the parent's own rule id and severity");
+	lines = lg_policy_log_lines(r.p, &n);
+	tap_ok(n == 2 && !strcmp(lines[0], "log line") && !strcmp(lines[1], "(3 more lg.log lines not shown)"),
+	       "frames: log lines and the dropped count arrive");
+	replay_release(&r);
+	lg_buf_clear(&b);
+
+	/* An error the child reports comes back with its code and message. */
+	fhead(&b, 'E', 4 + 25);
+	fput_u32(&b, (uint32_t)LG_ELIMIT);
+	lg_buf_put(&b, "instruction limit reached", 25);
+	expect_replay("a child's error keeps its code and message", &b, LG_ELIMIT, "instruction limit reached");
+
+	/* Never trust the child's bytes. */
+	fviol(&b, 1, 0, "m", NULL);
+	fdone(&b);
+	expect_replay("a finding index out of range", &b, LG_ERROR, "malformed reply (violation index)");
+	fviol(&b, 0, 3, "m", NULL);
+	fdone(&b);
+	expect_replay("a rule index out of range", &b, LG_ERROR, "malformed reply (violation index)");
+	fviol(&b, 0, 1, "m", NULL);
+	fdone(&b);
+	expect_replay("a rule for the other kind of finding", &b, LG_ERROR, "a rule that does not apply");
+	fviol(&b, 0, 2, "m", NULL);
+	fdone(&b);
+	expect_replay("a rule the configuration switched off", &b, LG_ERROR, "a rule that does not apply");
+	fviol(&b, 0, 0, "", NULL);
+	fdone(&b);
+	expect_replay("an empty message", &b, LG_ERROR, "malformed reply (violation)");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	fviol(&b, 0, 0, big, NULL);
+	fdone(&b);
+	expect_replay("a message over 4096 bytes", &b, LG_ERROR, "malformed reply (violation)");
+	fviol(&b, 0, 0, "m", big);
+	fdone(&b);
+	expect_replay("a hint over 4096 bytes", &b, LG_ERROR, "malformed reply (violation)");
+	fhead(&b, 'V', 13);
+	fput_u32(&b, 0);
+	fput_u32(&b, 0);
+	fput_u32(&b, 1000); /* says 1000 bytes follow; none do */
+	lg_buf_putc(&b, 0);
+	fdone(&b);
+	expect_replay("a message length beyond its frame", &b, LG_ERROR, "malformed reply (violation)");
+	fhead(&b, 'V', 15);
+	fput_u32(&b, 0);
+	fput_u32(&b, 0);
+	fput_u32(&b, 1);
+	lg_buf_putc(&b, 'm');
+	lg_buf_putc(&b, 2);
+	lg_buf_putc(&b, 0);
+	fdone(&b);
+	expect_replay("a hint flag that is neither 0 nor 1", &b, LG_ERROR, "malformed reply (violation)");
+	fhead(&b, 'V', 16);
+	fput_u32(&b, 0);
+	fput_u32(&b, 0);
+	fput_u32(&b, 1);
+	lg_buf_put(&b, "m\0xx", 4);
+	fdone(&b);
+	expect_replay("trailing bytes in a violation", &b, LG_ERROR, "malformed reply (violation)");
+	fhead(&b, 'V', 0x7fffffff);
+	expect_replay("a frame longer than any valid one", &b, LG_ERROR, "frame too long");
+	fhead(&b, 'Z', 0);
+	fdone(&b);
+	expect_replay("an unknown frame type", &b, LG_ERROR, "unknown frame");
+	fhead(&b, 'L', 1001);
+	for (i = 0; i < 1001; i++)
+		lg_buf_putc(&b, 'l');
+	fdone(&b);
+	expect_replay("a log line over 1000 bytes", &b, LG_ERROR, "malformed reply (log line)");
+	fhead(&b, 'D', 2);
+	lg_buf_put(&b, "xx", 2);
+	fdone(&b);
+	expect_replay("a dropped count of the wrong size", &b, LG_ERROR, "malformed reply (log count)");
+	fhead(&b, 'E', 4);
+	fput_u32(&b, 5);
+	expect_replay("an error code that is not an error", &b, LG_ERROR, "malformed reply (error code)");
+	fhead(&b, 'E', 4);
+	fput_u32(&b, (uint32_t)-100);
+	expect_replay("an error code that does not exist", &b, LG_ERROR, "malformed reply (error code)");
+	fdone(&b);
+	fviol(&b, 0, 0, "m", NULL);
+	expect_replay("data after the end", &b, LG_ERROR, "data after the end");
+	fviol(&b, 0, 0, "m", NULL);
+	lg_buf_truncate(&b, b.len - 3);
+	expect_replay("a truncated frame", &b, LG_ERROR, "a truncated frame");
+	fviol(&b, 0, 0, "m", NULL);
+	expect_replay("a stream without an end", &b, LG_ERROR, "ended without a result");
+	lg_buf_release(&b);
+}
+
 int main(void)
 {
 	srcdir = getenv("LG_SRCDIR");
@@ -1556,5 +1758,6 @@ int main(void)
 	test_api();
 	test_log_cap();
 	test_shared_commit();
+	test_frames();
 	return tap_done();
 }
