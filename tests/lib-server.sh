@@ -21,12 +21,16 @@ server_cleanup() {
 		kill "$pid" 2>/dev/null
 	done
 	for pid in $SRV_PIDS; do
+		# Our own children: once they exit they stay zombies until waited
+		# for, and kill -0 still finds them, so look at their state.
 		n=0
-		while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ]; do
+		while kill -0 "$pid" 2>/dev/null && ! grep -q "^[0-9]* (.*) Z" "/proc/$pid/stat" 2>/dev/null &&
+			[ $n -lt 50 ]; do
 			sleep 0.1
 			n=$((n + 1))
 		done
 		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
 	done
 	for u in $SRV_USERS; do
 		flock /tmp/linkgate-test-accounts.lock userdel -f "$u" >/dev/null 2>&1
