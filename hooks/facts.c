@@ -49,6 +49,12 @@ struct tctx {
 	size_t nmods, mods_alloc;
 	bool ci_done;
 	struct lg_ci ci;
+	char *dir_key;          /* the directory dfiles lists */
+	struct dir_file {
+		char *path;
+		struct go_blob *g;
+	} *dfiles;
+	size_t ndfiles, dfiles_alloc;
 };
 
 int lg_facts_new(struct lg_facts **out, git_repository *repo, const struct lg_config *cfg)
@@ -210,10 +216,21 @@ static struct go_blob *go_blob(struct lg_facts *fx, git_blob *blob)
 
 static int tree_go(struct go_blob **out, struct tctx *t, const char *path)
 {
+	git_tree_entry *te = NULL;
 	git_blob *b = NULL;
+	size_t slot;
 	int err;
 
 	*out = NULL;
+	/* A regular file analysed before is answered by its id alone. */
+	if (git_tree_entry_bypath(&te, t->tree, path) == 0 && is_file_mode(git_tree_entry_filemode(te)) &&
+	    lg_oidmap_get(&t->fx->index, git_tree_entry_id(te), &slot)) {
+		git_tree_entry_free(te);
+		*out = t->fx->blobs[slot];
+		return 0;
+	}
+	git_tree_entry_free(te);
+	git_error_clear();
 	if ((err = tree_blob(&b, t, path)) < 0 || !b)
 		return err;
 	*out = go_blob(t->fx, b);
@@ -295,6 +312,10 @@ static void tctx_release(struct tctx *t)
 	}
 	free(t->mods);
 	lg_ci_release(&t->ci);
+	for (i = 0; i < t->ndfiles; i++)
+		free(t->dfiles[i].path);
+	free(t->dfiles);
+	free(t->dir_key);
 }
 
 /* ---- CI ---- */
@@ -522,20 +543,26 @@ struct candidate {
 	const struct go_blob *g;
 };
 
-/* Other files of f's directory and package that provide its local name. */
-static int fallback_candidates(struct candidate **out, size_t *nout, struct tctx *t, const struct lg_finding *f)
+/* The Go files of one directory as the go command sees them, analysed;
+ * kept for the next finding, which is usually in the same directory
+ * (findings are handled in path order). */
+static int load_dir(struct tctx *t, const char *dir)
 {
 	git_tree_entry *te = NULL;
 	git_tree *dt = NULL;
-	char *dir = dir_of(f->path);
-	size_t i, n, alloc = 0;
+	size_t i, n;
 	int err = 0;
 
-	*out = NULL;
-	*nout = 0;
+	if (t->dir_key && !strcmp(t->dir_key, dir))
+		return 0;
+	for (i = 0; i < t->ndfiles; i++)
+		free(t->dfiles[i].path);
+	t->ndfiles = 0;
+	free(t->dir_key);
+	t->dir_key = lg_xstrdup(dir);
 	if (!*dir) {
 		if (git_tree_dup(&dt, t->tree) < 0)
-			err = lg_error_set_git(LG_ERROR, "cannot read the tree");
+			return lg_error_set_git(LG_ERROR, "cannot read the tree");
 	} else if (git_tree_entry_bypath(&te, t->tree, dir) < 0) {
 		git_error_clear();
 	} else if (git_tree_entry_type(te) == GIT_OBJECT_TREE && git_tree_lookup(&dt, t->fx->repo, git_tree_entry_id(te)) < 0) {
@@ -545,27 +572,55 @@ static int fallback_candidates(struct candidate **out, size_t *nout, struct tctx
 	n = dt ? git_tree_entrycount(dt) : 0;
 	for (i = 0; i < n && err == 0; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(dt, i);
-		const char *name = git_tree_entry_name(e);
-		char *path = join(dir, name);
+		git_filemode_t mode = git_tree_entry_filemode(e);
+		char *path = join(dir, git_tree_entry_name(e));
 		struct go_blob *g = NULL;
+		size_t slot;
 
-		if (!strcmp(path, f->path) || !lg_added_go_path_built(path) || (!f->file.is_test && has_suffix(name, "_test.go")) ||
-		    (git_tree_entry_filemode(e) != GIT_FILEMODE_LINK && !is_file_mode(git_tree_entry_filemode(e)))) {
+		if (!lg_added_go_path_built(path) || (mode != GIT_FILEMODE_LINK && !is_file_mode(mode))) {
 			free(path);
 			continue;
 		}
-		if ((err = tree_go(&g, t, path)) < 0 || !g || !g->readable ||
-		    (f->file.package && g->go.facts.package && strcmp(f->file.package, g->go.facts.package)) ||
-		    !provides(g, f->localname)) {
+		/* The run's cache answers by id, without reading the blob again. */
+		if (mode != GIT_FILEMODE_LINK && lg_oidmap_get(&t->fx->index, git_tree_entry_id(e), &slot))
+			g = t->fx->blobs[slot];
+		else
+			err = tree_go(&g, t, path);
+		if (err < 0 || !g) {
 			free(path);
 			continue;
 		}
-		*out = lg_xgrow(*out, sizeof(**out), *nout + 1, &alloc);
-		(*out)[*nout].path = path;
-		(*out)[(*nout)++].g = g;
+		t->dfiles = lg_xgrow(t->dfiles, sizeof(*t->dfiles), t->ndfiles + 1, &t->dfiles_alloc);
+		t->dfiles[t->ndfiles].path = path;
+		t->dfiles[t->ndfiles++].g = g;
 	}
 	git_tree_free(dt);
+	return err;
+}
+
+/* Other files of f's directory and package that provide its local name. */
+static int fallback_candidates(struct candidate **out, size_t *nout, struct tctx *t, const struct lg_finding *f)
+{
+	char *dir = dir_of(f->path);
+	size_t i, alloc = 0;
+	int err;
+
+	*out = NULL;
+	*nout = 0;
+	err = load_dir(t, dir);
 	free(dir);
+	for (i = 0; i < t->ndfiles && err == 0; i++) {
+		const char *path = t->dfiles[i].path;
+		const struct go_blob *g = t->dfiles[i].g;
+
+		if (!strcmp(path, f->path) || (!f->file.is_test && has_suffix(path, "_test.go")) || !g->readable ||
+		    (f->file.package && g->go.facts.package && strcmp(f->file.package, g->go.facts.package)) ||
+		    !provides(g, f->localname))
+			continue;
+		*out = lg_xgrow(*out, sizeof(**out), *nout + 1, &alloc);
+		(*out)[*nout].path = lg_xstrdup(path);
+		(*out)[(*nout)++].g = g;
+	}
 	return err;
 }
 
