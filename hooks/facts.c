@@ -586,6 +586,8 @@ static int load_dir(struct tctx *t, const char *dir)
 			g = t->fx->blobs[slot];
 		else
 			err = tree_go(&g, t, path);
+		if (err == 0 && (i & 255) == 255)
+			err = lg_deadline_check();
 		if (err < 0 || !g) {
 			free(path);
 			continue;

@@ -112,9 +112,16 @@ const char *lg_outcome_name(enum lg_outcome o);
  * signer}, signoffs [{value, commit, verified, signer}]}; for linkname:
  * localname, target, target_pkg, target_sym, target_class, malformed,
  * vendored, file {package, is_test, imports_unsafe (true, false or null when
- * unknown), build {expr, misplaced}}, rationale (null when absent, else
- * {why, measured_gain, target_source, removed_when, owner, line}); for
- * checklinkname-off: carrier, yaml_path, spelling. A NULL string or a missing
+ * unknown), import_path, module, gomod, gomod_error, module_go,
+ * module_toolchain, build {expr, misplaced, legacy, implicit, go_versions
+ * ([[lo, hi]...], null for an open end; null when unknown), error}},
+ * rationale (null when absent, else {why, measured_gain, target_source,
+ * removed_when, owner, line, removal_go, expired}), siblings ([{line,
+ * localname, target}]), fallback ({path, paths, gaps, overlaps as
+ * [{lo, hi, where}], error}), target_check ([{go, version, exists,
+ * shape_ok, detail, where}]), ci ({versions, tip, files, errors}) — each
+ * null while unknown (facts.h); for checklinkname-off: carrier, yaml_path,
+ * spelling. A NULL string or a missing
  * commit is null. A string that is not valid UTF-8 is written with each
  * invalid byte replaced by U+FFFD, and its raw bytes base64-encoded in a
  * sibling "<field>_b64" member. Returns a new reference the caller must
