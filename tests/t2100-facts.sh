@@ -167,6 +167,24 @@ $COMPLIANT_TRAILERS" &&
 	expect_grep "could not work out which files provide .fastrand." "$ERR"
 '
 
+test_expect_success 'a flag in a workflow carries its YAML path to policies and JSON' '
+	git fetch -q && git checkout -q -b yamlflag origin/main &&
+	write_file .github/workflows/rel.yml <<-\YML &&
+	jobs:
+	  rel:
+	    steps:
+	      - run: echo build
+	      - run: |
+	          go vet ./...
+	          go build -ldflags=-checklinkname=0 ./...
+	YML
+	commit_all "release" &&
+	"$LINKGATE" check --config "$TRASH/facts.yml" --format json origin/main..HEAD >flag.json; expect_status $? 1 &&
+	test "$(json_get flag.json .findings[0].kind)" = checklinkname-off &&
+	test "$(json_get flag.json .findings[0].yaml_path)" = "jobs.rel.steps[1].run" &&
+	test "$(json_get flag.json .findings[0].line)" = 7
+'
+
 test_expect_success 'a go_source entry that is no Go tree is a configuration error' '
 	printf "go_source: [\"%s\"]\n" "$TRASH" >"$TRASH/badsrc.yml" &&
 	"$LINKGATE" check --config "$TRASH/badsrc.yml" --known ok~1 ok >out 2>err; expect_status $? 2 &&
