@@ -12,6 +12,7 @@ signoff:
     - {user: pat, email: pat@example.com}
   verify: trailer
 owners: ['^team-']
+limits: {max_output_lines: 2000}
 CFG
 
 test_setup 'set up a server and a clone' '
@@ -149,13 +150,13 @@ test_expect_success 'a directive moved across 200,000 lines of one file is not n
 	expect_no_grep "remote: linkgate" "$ERR"
 '
 
-test_expect_success 'one directive added among 100,000 identical ones is one finding' '
+test_expect_success 'one directive added among 50,000 identical ones is one finding' '
 	git checkout -q -b many origin/main &&
-	{ bare_linkname_go | sed -n "1,4p"; awk "BEGIN { for (i = 0; i < 100000; i++) print \"//go:linkname f runtime.f\" }"; } >many.go &&
+	{ bare_linkname_go | sed -n "1,4p"; awk "BEGIN { for (i = 0; i < 50000; i++) print \"//go:linkname f runtime.f\" }"; } >many.go &&
 	commit_all "many" && push_unchecked HEAD:refs/heads/many &&
 	echo "//go:linkname f runtime.f" >>many.go && commit_all "one more" &&
 	push origin HEAD:refs/heads/many && expect_push_rejected &&
-	expect_grep "many.go:100005" "$ERR" &&
+	expect_grep "many.go:50005" "$ERR" &&
 	expect_grep "checked 1 commit and 1 finding" "$ERR"
 '
 
