@@ -142,6 +142,7 @@ int main(int argc, char **argv)
 		v = walk(j, argv[4]);
 		if (!v) {
 			fprintf(stderr, "jsoncheck: line %s has nothing at %s\n", argv[3], argv[4]);
+			json_decref(j);
 			return 1;
 		}
 		if (json_is_string(v)) {
@@ -161,6 +162,7 @@ int main(int argc, char **argv)
 		for (k = 4; k < argc; k++) {
 			if (!json_object_get(j, argv[k])) {
 				fprintf(stderr, "jsoncheck: line %s has no member %s\n", argv[3], argv[k]);
+				json_decref(j);
 				return 1;
 			}
 		}
