@@ -52,9 +52,12 @@ test_expect_success 'a 100,000-commit push over limits.max_commits is refused by
 	test -z "$(git --git-dir=../many.git for-each-ref)"
 '
 
-test_expect_success 'the same push within max_commits gets its verdict' '
-	mkserver manyok "limits: {max_commits: 100000, timeout_ms: 120000}\n" &&
-	cd hist && push ../manyok.git main && expect_push_accepted
+test_expect_success 'exactly max_commits commits pass that limit; one more does not' '
+	mkserver edge "limits: {max_commits: 1000}\n" && mkserver edge2 "limits: {max_commits: 1000}\n" &&
+	git init -q edge && cd edge && fast_commits 1001 refs/heads/main "" &&
+	push ../edge.git main~1:refs/heads/main && expect_push_accepted &&
+	push ../edge2.git main:refs/heads/main && expect_push_rejected &&
+	expect_grep "remote: linkgate: push rejected: the push adds more than 1000 commits (limits.max_commits)" "$ERR"
 '
 
 test_expect_success 'the time limit stops a long walk: rejected with the reason, on time' '
