@@ -13,11 +13,12 @@ build=${LG_BUILD_DIR:-$top/_build}
 # Build tools, the five libraries (found with pkg-config), and git for the
 # tests, and ssh-keygen (openssh-client) for signoff.verify: ssh. The
 # real-server tests start sshd (openssh-server), lighttpd (smart HTTP through
-# git-http-backend) and gitolite3 on 127.0.0.1. Every one is a maintained
-# Debian package.
+# git-http-backend) and gitolite3 on 127.0.0.1. clang and its libFuzzer
+# runtime build the fuzz targets (scripts/test.sh fuzzes each for a while).
+# Every one is a maintained Debian package.
 packages="build-essential autoconf automake libtool pkg-config git ca-certificates
 libgit2-dev liblua5.4-dev libpcre2-dev libyaml-dev libjansson-dev openssh-client
-openssh-server lighttpd gitolite3"
+openssh-server lighttpd gitolite3 clang libclang-rt-14-dev"
 
 missing=""
 for p in $packages; do
