@@ -453,13 +453,6 @@ rule({
     if type(fb) ~= "table" then
       return nil
     end
-    -- Without a //go:build line there is no range whose outside needs a
-    -- fallback; linkname.build-constraint reports that first, and a file
-    -- that provides the name in every build clashes with any other
-    -- provider in every build, where the compiler already says so.
-    if not (f.file and f.file.build and f.file.build.expr) then
-      return nil
-    end
     local hint = ("add a file with the complementary constraint (e.g. `//go:build !go1.21 || go1.24`) that " ..
       "provides %s without //go:linkname, using only exported API"):format(q(f.localname or "the same name"))
     if fb.error then
