@@ -26,10 +26,15 @@ bool lg_ci_path(const char *path)
 	return (n > 4 && !strcmp(name + n - 4, ".yml")) || (n > 5 && !strcmp(name + n - 5, ".yaml"));
 }
 
+/* Each list of the CI facts is capped: every finding carries a copy. */
+#define MAX_LIST 64
+
 static void strv_add_unique(char ***v, size_t *n, const char *s)
 {
 	size_t i;
 
+	if (*n >= MAX_LIST)
+		return;
 	for (i = 0; i < *n; i++)
 		if (!strcmp((*v)[i], s))
 			return;
@@ -128,9 +133,15 @@ struct vals {
 
 static void vals_add(struct vals *l, const char *s)
 {
+	size_t i;
+
 	if (l->n >= MAX_ALTERNATIVES || !s)
 		return;
-	strv_add_unique(&l->v, &l->n, s);
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return;
+	l->v = lg_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = lg_xstrdup(s);
 }
 
 static void vals_release(struct vals *l)

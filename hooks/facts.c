@@ -17,6 +17,9 @@
 
 /* Symlink hops followed inside the tree before giving up. */
 #define MAX_LINK_HOPS 8
+/* Lists a finding carries are capped: a file of 10,000 linknames must not
+ * give each of them 9,999 siblings (10^8 entries). */
+#define MAX_LISTED 100
 
 /* What is remembered of a Go blob for the whole run. */
 struct go_blob {
@@ -507,6 +510,8 @@ static void sibling_facts(struct lg_finding *f, const struct go_blob *g)
 
 		if (d->line == f->line || d->malformed || !d->localname)
 			continue;
+		if (f->nsiblings == MAX_LISTED)
+			break;
 		f->siblings = lg_xgrow(f->siblings, sizeof(*f->siblings), f->nsiblings + 1, &alloc);
 		s = &f->siblings[f->nsiblings++];
 		s->line = d->line;
@@ -600,7 +605,8 @@ static int load_dir(struct tctx *t, const char *dir)
 	return err;
 }
 
-/* Other files of f's directory and package that provide its local name. */
+/* Other files of f's directory and package that provide its local name.
+ * Returns 0, 1 when more than MAX_LISTED do, or a negative error. */
 static int fallback_candidates(struct candidate **out, size_t *nout, struct tctx *t, const struct lg_finding *f)
 {
 	char *dir = dir_of(f->path);
@@ -619,6 +625,12 @@ static int fallback_candidates(struct candidate **out, size_t *nout, struct tctx
 		    (f->file.package && g->go.facts.package && strcmp(f->file.package, g->go.facts.package)) ||
 		    !provides(g, f->localname))
 			continue;
+		if (*nout == MAX_LISTED) {
+			/* More providers than anyone could mean: their constraints
+			 * are not evaluated together, the fallback is unknown. */
+			err = 1;
+			break;
+		}
 		*out = lg_xgrow(*out, sizeof(**out), *nout + 1, &alloc);
 		(*out)[*nout].path = lg_xstrdup(path);
 		(*out)[(*nout)++].g = g;
@@ -755,10 +767,13 @@ static int fallback_facts(struct tctx *t, struct lg_finding *f)
 	}
 	if ((err = fallback_candidates(&cand, &ncand, t, f)) == 0)
 		fallback_compute(f, cand, ncand);
+	else if (err > 0)
+		f->fallback.error = lg_xasprintf("more than %d files of %s's directory provide '%s'", MAX_LISTED, f->path,
+						 f->localname);
 	for (i = 0; i < ncand; i++)
 		free(cand[i].path);
 	free(cand);
-	return err;
+	return err < 0 ? err : 0;
 }
 
 static void removal_facts(struct lg_finding *f)

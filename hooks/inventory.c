@@ -454,6 +454,91 @@ size_t lg_scan_errors(const struct lg_scan *s)
 
 /* ---- writers ---- */
 
+/* Violations and unknown rules grouped by finding, so that writing them
+ * is linear in their number: for findings.v[i], verdict.v[vidx[k]] for k in
+ * [vstart[i], vstart[i + 1]), and unknown[uidx[k]] likewise. */
+struct by_finding {
+	size_t *vstart, *vidx, *ustart, *uidx;
+};
+
+struct ptr_index {
+	const struct lg_finding *f;
+	size_t i;
+};
+
+static int cmp_ptr(const void *x, const void *y)
+{
+	uintptr_t a = (uintptr_t)((const struct ptr_index *)x)->f, b = (uintptr_t)((const struct ptr_index *)y)->f;
+
+	return a < b ? -1 : a > b;
+}
+
+static size_t finding_index(const struct ptr_index *pi, size_t n, const struct lg_finding *f)
+{
+	struct ptr_index key = { f, 0 };
+	const struct ptr_index *hit = n ? bsearch(&key, pi, n, sizeof(*pi), cmp_ptr) : NULL;
+
+	return hit ? hit->i : n;
+}
+
+/* Counting sort of items (each naming its finding) into start/idx. */
+static void bucket(const struct ptr_index *pi, size_t nf, size_t n, const struct lg_finding *(*finding_of)(const struct lg_scan *, size_t),
+		   const struct lg_scan *s, size_t **start_out, size_t **idx_out)
+{
+	size_t *start = lg_xcalloc(nf + 2, sizeof(*start)), *idx = lg_xcalloc(n + 1, sizeof(*idx)), *fill, k;
+	size_t *where = lg_xcalloc(n + 1, sizeof(*where));
+
+	for (k = 0; k < n; k++) {
+		where[k] = finding_index(pi, nf, finding_of(s, k));
+		start[where[k] + 1]++;
+	}
+	for (k = 0; k < nf + 1; k++)
+		start[k + 1] += start[k];
+	fill = lg_xcalloc(nf + 2, sizeof(*fill));
+	memcpy(fill, start, (nf + 2) * sizeof(*fill));
+	/* Stable: items keep their order within a finding. */
+	for (k = 0; k < n; k++)
+		idx[fill[where[k]]++] = k;
+	free(fill);
+	free(where);
+	*start_out = start;
+	*idx_out = idx;
+}
+
+static const struct lg_finding *violation_finding(const struct lg_scan *s, size_t k)
+{
+	return s->verdict.v[k].finding;
+}
+
+static const struct lg_finding *unknown_finding(const struct lg_scan *s, size_t k)
+{
+	return s->unknown[k].finding;
+}
+
+static void group(const struct lg_scan *s, struct by_finding *g)
+{
+	struct ptr_index *pi = lg_xcalloc(s->findings.n + 1, sizeof(*pi));
+	size_t i;
+
+	for (i = 0; i < s->findings.n; i++) {
+		pi[i].f = s->findings.v[i];
+		pi[i].i = i;
+	}
+	if (s->findings.n)
+		qsort(pi, s->findings.n, sizeof(*pi), cmp_ptr);
+	bucket(pi, s->findings.n, s->verdict.n, violation_finding, s, &g->vstart, &g->vidx);
+	bucket(pi, s->findings.n, s->nunknown, unknown_finding, s, &g->ustart, &g->uidx);
+	free(pi);
+}
+
+static void group_release(struct by_finding *g)
+{
+	free(g->vstart);
+	free(g->vidx);
+	free(g->ustart);
+	free(g->uidx);
+}
+
 /* "go1.20-go1.22, go1.24 and later" */
 static void put_ranges(struct lg_buf *b, const struct lg_goranges *l)
 {
@@ -535,9 +620,11 @@ static void put_escaped_line(struct lg_buf *out, const char *indent, const struc
 void lg_scan_text(struct lg_buf *out, const struct lg_scan *s)
 {
 	struct lg_buf b = LG_BUF_INIT;
+	struct by_finding g;
 	size_t i, k;
 
 	lg_buf_init(&b);
+	group(s, &g);
 	lg_buf_puts(out, "linkgate scan of ");
 	lg_escape_str(out, s->rev_name);
 	lg_buf_printf(out, " (%.12s): %zu linkname%s, %zu disabling flag%s in %zu file%s; %zu error%s, %zu warning%s\n",
@@ -566,22 +653,18 @@ void lg_scan_text(struct lg_buf *out, const struct lg_scan *s)
 			lg_buf_printf(&b, "added by %.12s %s", f->commit->id, f->commit->summary ? f->commit->summary : "");
 			put_escaped_line(out, "    ", &b);
 		}
-		for (k = 0; k < s->verdict.n; k++) {
-			const struct lg_violation *v = &s->verdict.v[k];
+		for (k = g.vstart[i]; k < g.vstart[i + 1]; k++) {
+			const struct lg_violation *v = &s->verdict.v[g.vidx[k]];
 
-			if (v->finding != f)
-				continue;
 			lg_buf_clear(&b);
 			lg_buf_printf(&b, "[%s] %s: %s", v->rule, lg_severity_name(v->severity), v->message ? v->message : "");
 			put_escaped_line(out, "    ", &b);
 		}
-		for (k = 0; k < s->nunknown; k++) {
-			if (s->unknown[k].finding != f)
-				continue;
+		for (k = g.ustart[i]; k < g.ustart[i + 1]; k++)
 			lg_buf_printf(out, "    [%s] unknown: needs the commit that added the line (scan --blame)\n",
-				      s->unknown[k].rule);
-		}
+				      s->unknown[g.uidx[k]].rule);
 	}
+	group_release(&g);
 	lg_buf_release(&b);
 }
 
@@ -607,6 +690,7 @@ static void md_cell(struct lg_buf *out, const char *s, size_t n)
 void lg_scan_markdown(struct lg_buf *out, const struct lg_scan *s)
 {
 	struct lg_buf b = LG_BUF_INIT;
+	struct by_finding g;
 	size_t i, k;
 
 	lg_buf_init(&b);
@@ -623,6 +707,7 @@ void lg_scan_markdown(struct lg_buf *out, const struct lg_scan *s)
 		lg_buf_release(&b);
 		return;
 	}
+	group(s, &g);
 	lg_buf_puts(out, "| Location | Kind | What | Class / carrier | Go releases | Fallback | Failing rules |\n");
 	lg_buf_puts(out, "|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < s->findings.n; i++) {
@@ -669,21 +754,19 @@ void lg_scan_markdown(struct lg_buf *out, const struct lg_scan *s)
 		}
 		md_cell(out, b.ptr, b.len);
 		lg_buf_puts(out, " | ");
-		for (k = 0; k < s->verdict.n; k++) {
-			if (s->verdict.v[k].finding != f)
-				continue;
-			lg_buf_printf(out, "%s`%s` (%s)", any ? ", " : "", s->verdict.v[k].rule,
-				      lg_severity_name(s->verdict.v[k].severity));
+		for (k = g.vstart[i]; k < g.vstart[i + 1]; k++) {
+			const struct lg_violation *v = &s->verdict.v[g.vidx[k]];
+
+			lg_buf_printf(out, "%s`%s` (%s)", any ? ", " : "", v->rule, lg_severity_name(v->severity));
 			any = true;
 		}
-		for (k = 0; k < s->nunknown; k++) {
-			if (s->unknown[k].finding != f)
-				continue;
-			lg_buf_printf(out, "%s`%s` (unknown)", any ? ", " : "", s->unknown[k].rule);
+		for (k = g.ustart[i]; k < g.ustart[i + 1]; k++) {
+			lg_buf_printf(out, "%s`%s` (unknown)", any ? ", " : "", s->unknown[g.uidx[k]].rule);
 			any = true;
 		}
 		lg_buf_puts(out, any ? " |\n" : "none |\n");
 	}
+	group_release(&g);
 	lg_buf_release(&b);
 }
 
@@ -738,32 +821,29 @@ int lg_scan_json(struct lg_buf *out, const struct lg_scan *s)
 {
 	json_t *root = json_array();
 	bool ok = root != NULL;
+	struct by_finding g;
 	size_t i, k;
 
+	group(s, &g);
 	for (i = 0; ok && i < s->findings.n; i++) {
 		const struct lg_finding *f = s->findings.v[i];
 		json_t *o = lg_report_finding_json(f), *viols = json_array();
 
 		ok = o && viols;
-		for (k = 0; ok && k < s->verdict.n; k++) {
-			const struct lg_violation *v = &s->verdict.v[k];
-			json_t *j;
+		for (k = g.vstart[i]; ok && k < g.vstart[i + 1]; k++) {
+			const struct lg_violation *v = &s->verdict.v[g.vidx[k]];
+			json_t *j = json_object();
 
-			if (v->finding != f)
-				continue;
-			j = json_object();
 			ok = jset_ok(j, "rule", jtext(v->rule)) && jset_ok(j, "severity", json_string(lg_severity_name(v->severity))) &&
 			     jset_ok(j, "status", json_string("fail")) && jset_ok(j, "message", jtext(v->message)) &&
 			     jset_ok(j, "hint", jtext(v->hint)) && jappend_ok(viols, j);
 		}
-		for (k = 0; ok && k < s->nunknown; k++) {
-			json_t *j;
+		for (k = g.ustart[i]; ok && k < g.ustart[i + 1]; k++) {
+			const struct lg_unknown_rule *u = &s->unknown[g.uidx[k]];
+			json_t *j = json_object();
 
-			if (s->unknown[k].finding != f)
-				continue;
-			j = json_object();
-			ok = jset_ok(j, "rule", json_string(s->unknown[k].rule)) &&
-			     jset_ok(j, "severity", json_string(lg_severity_name(s->unknown[k].severity))) &&
+			ok = jset_ok(j, "rule", json_string(u->rule)) &&
+			     jset_ok(j, "severity", json_string(lg_severity_name(u->severity))) &&
 			     jset_ok(j, "status", json_string("unknown")) &&
 			     jset_ok(j, "message", json_string("needs the commit that added the line (run scan --blame)")) &&
 			     jset_ok(j, "hint", json_null()) && jappend_ok(viols, j);
@@ -774,6 +854,7 @@ int lg_scan_json(struct lg_buf *out, const struct lg_scan *s)
 			json_decref(viols);
 		}
 	}
+	group_release(&g);
 	return dump(out, root, ok);
 }
 

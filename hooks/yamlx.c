@@ -96,17 +96,51 @@ static void consumed(struct frame *top, const char *scalar_key, size_t key_len, 
 	}
 }
 
+static const unsigned *sort_lines;
+
+static int cmp_line_index(const void *a, const void *b)
+{
+	unsigned x = sort_lines[*(const size_t *)a], y = sort_lines[*(const size_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+/* The first position in order (indices sorted by line) whose line is >= l. */
+static size_t lower_bound(const size_t *order, size_t n, const unsigned *lines, unsigned l)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lines[order[mid]] < l)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int lg_yaml_paths(char **out, const char *buf, size_t len, const unsigned *lines, size_t n, const char *needle)
 {
 	yaml_parser_t y;
 	yaml_event_t ev;
 	struct frame *st = NULL;
-	size_t depth = 0, alloc = 0, i, remaining = n;
+	size_t depth = 0, alloc = 0, i, k, remaining = n, *order;
 	struct lg_buf path = LG_BUF_INIT;
 	int err = 0;
 
 	for (i = 0; i < n; i++)
 		out[i] = NULL;
+	/* Lines in order, so each scalar looks only at the lines it spans:
+	 * linear in the file plus the findings, not their product. */
+	order = lg_xcalloc(n + 1, sizeof(*order));
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	sort_lines = lines;
+	if (n > 1)
+		qsort(order, n, sizeof(*order), cmp_line_index);
+	sort_lines = NULL;
 	if (!yaml_parser_initialize(&y))
 		return lg_error_set(LG_ERROR, "cannot initialise the YAML parser");
 	yaml_parser_set_input_string(&y, (const unsigned char *)(buf ? buf : ""), buf ? len : 0);
@@ -134,8 +168,9 @@ int lg_yaml_paths(char **out, const char *buf, size_t len, const unsigned *lines
 				/* A block scalar ends at column 0 of the line after it. */
 				if (ev.end_mark.column == 0 && last > first)
 					last--;
-				for (i = 0; i < n; i++) {
-					if (out[i] || lines[i] < first || lines[i] > last)
+				for (k = lower_bound(order, n, lines, (unsigned)first); k < n && lines[order[k]] <= last; k++) {
+					i = order[k];
+					if (out[i])
 						continue;
 					if (needle && !memmem(v, vlen, needle, strlen(needle)))
 						continue;
@@ -177,6 +212,7 @@ int lg_yaml_paths(char **out, const char *buf, size_t len, const unsigned *lines
 	while (depth)
 		free(st[--depth].key);
 	free(st);
+	free(order);
 	lg_buf_release(&path);
 	yaml_parser_delete(&y);
 	return err;

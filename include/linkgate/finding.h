@@ -176,7 +176,7 @@ struct lg_finding {
 	int removal_go;         /* the go1.N minor "removed when" names, -1 if none */
 	int removal_expired;    /* 1: go.mod's go or toolchain line has reached it; 0 no; -1 unknown */
 	bool siblings_known;
-	struct lg_sibling *siblings; /* the file's other linknames sharing its constraint */
+	struct lg_sibling *siblings; /* the file's other linknames sharing its constraint (at most 100) */
 	size_t nsiblings;
 	struct lg_fallback fallback;
 	bool target_check_known; /* go_source is configured and the target could be looked up */
