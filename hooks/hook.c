@@ -113,26 +113,36 @@ static int detect(struct lg_run *r)
 	return err;
 }
 
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
 /* Marks each update's verdict from the violations of the findings its
- * commits added. */
+ * commits added. The refs with an error are sorted once and looked up per
+ * update: a push of 100,000 refs with 10,000 violations must not cost
+ * their product (it ran seconds past the deadline). */
 static void mark_refs(struct lg_run *r)
 {
-	size_t i, k;
+	const char **bad = lg_xcalloc(r->verdict.n + 1, sizeof(*bad));
+	size_t i, k, nbad = 0;
 
+	for (k = 0; k < r->verdict.n; k++) {
+		const struct lg_finding *f = r->verdict.v[k].finding;
+
+		if (r->verdict.v[k].severity == LG_SEVERITY_ERROR && f && f->ref)
+			bad[nbad++] = f->ref;
+	}
+	if (nbad)
+		qsort(bad, nbad, sizeof(*bad), cmp_str);
 	for (i = 0; i < r->push->nupdates; i++) {
+		const char *ref = r->push->updates[i].ref;
+
 		if (r->ref_verdicts[i])
 			continue;
-		r->ref_verdicts[i] = "accept";
-		for (k = 0; k < r->verdict.n; k++) {
-			const struct lg_finding *f = r->verdict.v[k].finding;
-
-			if (r->verdict.v[k].severity == LG_SEVERITY_ERROR && f && f->ref &&
-			    !strcmp(f->ref, r->push->updates[i].ref)) {
-				r->ref_verdicts[i] = "reject";
-				break;
-			}
-		}
+		r->ref_verdicts[i] = nbad && bsearch(&ref, bad, nbad, sizeof(*bad), cmp_str) ? "reject" : "accept";
 	}
+	free(bad);
 }
 
 /* The policies' lg.log lines outlive the policy: the report shows them,
@@ -203,6 +213,8 @@ static int protected_tips(struct lg_run *r, git_oid *tips, const char **refs, si
 		if ((err = lg_walk_peel_tip(&tips[*ntips], r->repo, u)) < 0)
 			return err;
 		refs[(*ntips)++] = u->ref;
+		if (!(i & 1023) && (err = lg_deadline_check()) < 0)
+			return err;
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* repo.c — opening repositories, quarantine-aware (see repo.h). */
 #include "linkgate/repo.h"
 #include "linkgate/buf.h"
+#include "linkgate/deadline.h"
 #include "linkgate/error.h"
 
 #include <git2/sys/repository.h>
@@ -262,6 +263,8 @@ int lg_repo_check_tips(git_repository *repo, const struct lg_push *push)
 					   u->new_id, u->ref);
 			break;
 		}
+		if (!(i & 1023) && (err = lg_deadline_check()) < 0)
+			break;
 	}
 	git_odb_free(odb);
 	return err;
