@@ -55,6 +55,20 @@ test_expect_success 'the 999 good refs alone are accepted' '
 	test "$(git --git-dir=../srv.git for-each-ref refs/heads/b* | wc -l)" -eq 999
 '
 
+# A client may send any number of ref updates; the hook input alone may be
+# 64 MiB. Every per-ref loop is linear and watches the deadline.
+test_expect_success '100,000 ref updates naming one bad commit: decided within the time limit' '
+	cd work && git checkout -q -b manyrefs origin/main &&
+	{ printf "package p\n\nimport _ \"unsafe\"\n\n"; awk "BEGIN { for (i = 0; i < 1000; i++) print \"//go:linkname f\" i \" runtime.f\" i }"; } >r.go &&
+	commit_all "a thousand directives" && git push -q origin HEAD:refs/review/manyrefs 2>/dev/null &&
+	awk -v t=$(git rev-parse HEAD) "BEGIN { for (i = 0; i < 100000; i++) printf \"%s %s refs/heads/r%d\\n\", \"$Z40\", t, i }" >"$TRASH/in" &&
+	cd .. && t0=$(now_ms) && hook_run srv.git "" <"$TRASH/in" && t1=$(now_ms) &&
+	echo "exit $hook_status after $((t1 - t0)) ms" &&
+	{ { test $hook_status -eq 1 && expect_grep "r.go:5 " "$TRASH/hook.err"; } ||
+	  { test $hook_status -eq 3 && expect_grep "time limit reached" "$TRASH/hook.err"; }; } &&
+	test $((t1 - t0)) -lt 5000
+'
+
 # Malformed hook input, fed to the hook as git would run it. Each is
 # usage (exit 2), one line, naming the line, never echoing raw bytes.
 bad_input() {
