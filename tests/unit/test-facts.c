@@ -751,7 +751,8 @@ static void test_hostile(void)
 	static const char directive[] = "//go:linkname fastrand runtime.fastrand\nfunc fastrand() uint32\n";
 	static const char other_go[] = "//go:build !go1.21\n\npackage p\n\nfunc fastrand() uint32 { return 0 }\n";
 	struct lg_buf deep = LG_BUF_INIT, comments = LG_BUF_INIT, longline = LG_BUF_INIT, nul = LG_BUF_INIT,
-		      bomb = LG_BUF_INIT, nest = LG_BUF_INIT, unterminated = LG_BUF_INIT, badmod = LG_BUF_INIT;
+		      bomb = LG_BUF_INIT, nest = LG_BUF_INIT, unterminated = LG_BUF_INIT, badmod = LG_BUF_INIT,
+		      many = LG_BUF_INIT, flags = LG_BUF_INIT;
 	char *parens_open, *parens_close, *stars, *xs, *brackets;
 	size_t l1, l2, l3, l4, l5, i;
 	struct lg_config cfg;
@@ -792,6 +793,14 @@ static void test_hostile(void)
 	lg_buf_puts(&bomb, "jobs: {b: {steps: [{with: {go-version: *i}}, {run: go build -ldflags=-checklinkname=0}]}}\n");
 	brackets = repeat("[", 1000000, &l5);
 	lg_buf_printf(&nest, "jobs: %s\n", brackets);
+	/* 5,000 linknames under one constraint, 3,000 flags in one YAML file:
+	 * nothing may grow as their product. */
+	lg_buf_puts(&many, "//go:build go1.21 && !go1.23\n\npackage many\n\nimport _ \"unsafe\"\n\n");
+	for (i = 0; i < 5000; i++)
+		lg_buf_printf(&many, "//go:linkname f%zu runtime.f%zu\nfunc f%zu()\n", i, i, i);
+	lg_buf_puts(&flags, "steps:\n");
+	for (i = 0; i < 3000; i++)
+		lg_buf_printf(&flags, "  - run: go build -ldflags=-checklinkname=0 ./cmd/%zu\n", i);
 	{
 		const struct mem_file files[] = {
 			{ "go.mod", badmod.ptr, badmod.len },
@@ -803,6 +812,8 @@ static void test_hostile(void)
 			{ "open/u.go", unterminated.ptr, unterminated.len },
 			{ ".github/workflows/bomb.yml", bomb.ptr, bomb.len },
 			{ ".github/workflows/nest.yml", nest.ptr, nest.len },
+			{ "many/m.go", many.ptr, many.len },
+			{ "build/flags.yml", flags.ptr, flags.len },
 		};
 
 		if (!repo || add_mem_tree(repo, files, LG_ARRAY_SIZE(files), NULL, &tree) < 0 || commit_tree(repo, &tree) < 0) {
@@ -816,8 +827,24 @@ static void test_hostile(void)
 	o.now = NOW;
 	if (!tap_is_int(lg_scan_run(&s, repo, &cfg, &o), 0, "hostile: the scan completes"))
 		tap_diag("%s", lg_error_last());
-	tap_is_int((long long)s.nlinknames, 5, "hostile: every directive is still reported");
-	tap_is_int((long long)s.nflags, 1, "hostile: the flag in the YAML bomb is reported");
+	tap_is_int((long long)s.nlinknames, 5005, "hostile: every directive is still reported");
+	tap_is_int((long long)s.nflags, 3001, "hostile: every flag is still reported");
+	f = finding_at(&s, "many/m.go");
+	tap_ok(f && f->siblings_known && f->nsiblings == 100, "5,000 linknames in a file: each lists 100 siblings");
+	f = finding_at(&s, "build/flags.yml");
+	tap_ok(f && f->yaml_path && !strcmp(f->yaml_path, "steps[0].run"), "3,000 flags in a YAML file: paths found");
+	f = s.findings.n ? s.findings.v[s.findings.n - 1] : NULL;
+	tap_ok(f && !strcmp(f->path, "open/u.go"), "findings are in path order");
+	{
+		size_t k;
+		bool all = true;
+
+		for (k = 0; k < s.findings.n; k++)
+			if (!strcmp(s.findings.v[k]->path, "build/flags.yml"))
+				all = all && s.findings.v[k]->yaml_path &&
+				      s.findings.v[k]->line == 2 + (unsigned)strtoul(s.findings.v[k]->yaml_path + 6, NULL, 10);
+		tap_ok(all, "each flag of the YAML file has its own path");
+	}
 	f = finding_at(&s, "deep/d.go");
 	tap_ok(f && !f->file.go_versions_known && f->file.build_error &&
 	       strstr(f->file.build_error, "build expression too large"),
@@ -854,6 +881,8 @@ done:
 	lg_buf_release(&nest);
 	lg_buf_release(&unterminated);
 	lg_buf_release(&badmod);
+	lg_buf_release(&many);
+	lg_buf_release(&flags);
 	git_repository_free(repo);
 }
 
