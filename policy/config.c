@@ -1615,6 +1615,27 @@ static void dump_indent(struct lg_buf *b, int indent)
 		lg_buf_putc(b, ' ');
 }
 
+/* A mapping key, after its indentation. YAML allows an implicit key of at
+ * most 1024 characters, so a longer one is written as an explicit key:
+ * "? KEY", then ":" on the next line at the same indentation. */
+static void dump_key(struct lg_buf *b, int indent, const char *key)
+{
+	struct lg_buf q = LG_BUF_INIT;
+
+	lg_buf_init(&q);
+	yaml_quote_str(&q, key);
+	if (q.len > 1000) {
+		lg_buf_puts(b, "? ");
+		lg_buf_put(b, q.ptr, q.len);
+		lg_buf_putc(b, '\n');
+		dump_indent(b, indent);
+	} else {
+		lg_buf_put(b, q.ptr, q.len);
+	}
+	lg_buf_putc(b, ':');
+	lg_buf_release(&q);
+}
+
 static void dump_strlist(struct lg_buf *b, int indent, const char *key, const struct lg_strlist *l)
 {
 	size_t i;
@@ -1680,8 +1701,7 @@ static void dump_value(struct lg_buf *b, const struct lg_value *v, int indent)
 	for (i = 0; i < v->nitems; i++) {
 		dump_indent(b, indent);
 		if (v->type == LG_VALUE_MAP) {
-			yaml_quote_str(b, v->keys[i]);
-			lg_buf_putc(b, ':');
+			dump_key(b, indent, v->keys[i]);
 		} else {
 			lg_buf_putc(b, '-');
 		}
@@ -1745,8 +1765,8 @@ void lg_config_dump_buf(const struct lg_config *cfg, struct lg_buf *b)
 		size_t s = cfg->rules[i].setting;
 
 		lg_buf_puts(b, "  ");
-		yaml_quote_str(b, cfg->rules[i].id);
-		lg_buf_printf(b, ": \"%s\"\n", s < LG_ARRAY_SIZE(rule_names) ? rule_names[s] : "error");
+		dump_key(b, 2, cfg->rules[i].id);
+		lg_buf_printf(b, " \"%s\"\n", s < LG_ARRAY_SIZE(rule_names) ? rule_names[s] : "error");
 	}
 	lg_buf_puts(b, "params:");
 	if (cfg->params.type == LG_VALUE_MAP)
