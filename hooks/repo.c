@@ -77,6 +77,8 @@ static int unquote_c(struct lg_buf *out, const char **sp)
 					return -1;
 				v = v * 8 + (*s++ - '0');
 			}
+			if (!v) /* no path holds a NUL byte */
+				return -1;
 			lg_buf_putc(out, (char)v);
 			break;
 		}
