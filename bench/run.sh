@@ -112,6 +112,10 @@ scenario_a() {
 		for which in lg noop; do
 			cp "$work/$which-hook" "$srv/hooks/pre-receive"
 			git --git-dir="$srv" update-ref refs/heads/main "$old"
+			# A commit the server has never seen, as in a real push (one
+			# it already stores could be reachable from some ref, and the
+			# hook would rightly fall back to listing the refs).
+			git -C "$cl" commit -q --amend -m "a normal change ($which $i)"
 			t0=$(now_ms)
 			git -C "$cl" push -q origin HEAD:main 2>/dev/null || { echo "bench: push failed" >&2; exit 1; }
 			t1=$(now_ms); echo $((t1 - t0)) >>"$work/a.$which"
