@@ -88,6 +88,23 @@ test_expect_success 'the time limit stops detection over many files: rejected, o
 	echo "elapsed $((t1 - t0)) ms" && test $((t1 - t0)) -lt 1050
 '
 
+test_expect_success 'the time limit stops a policy stuck in a loop: rejected, on time' '
+	cat >spin.lua <<-\LUA &&
+	local lg = require "linkgate"
+	lg.rule { id = "test.spin", on = "linkname", severity = "error",
+	  check = function(f) while true do end end }
+	LUA
+	mkserver spin "policies: [\"$TRASH/spin.lua\"]\nlimits: {timeout_ms: 300, lua_instructions: 2000000000}\n" &&
+	cd work && git checkout -q -b spin origin/main &&
+	bare_linkname_go >spin.go && commit_all "spin" &&
+	git push -q ../spin.git HEAD:refs/review/spin 2>/dev/null &&
+	printf "%s %s refs/heads/main\n" $Z40 $(git rev-parse HEAD) >../in && cd .. &&
+	t0=$(now_ms) && hook_run spin.git "$TRASH/spin.yml" <in && t1=$(now_ms) &&
+	expect_status $hook_status 3 &&
+	expect_grep "time limit" "$TRASH/hook.err" &&
+	echo "elapsed $((t1 - t0)) ms" && test $((t1 - t0)) -lt 1300
+'
+
 test_expect_success 'a blob over max_blob_mb that holds -checklinkname is a limit rejection' '
 	mkserver blob "limits: {max_blob_mb: 1}\n" &&
 	cd work && git checkout -q -b bigflag origin/main &&
