@@ -7,6 +7,7 @@
 #include "linkgate/buf.h"
 #include "linkgate/error.h"
 #include "linkgate/hook.h"
+#include "linkgate/inventory.h"
 #include "linkgate/repo.h"
 #include "linkgate/report.h"
 
@@ -79,8 +80,8 @@ int lg_cmd_check(int argc, char **argv)
 		} else
 			range = a;
 	}
-	if (!range || (strcmp(format, "text") && strcmp(format, "json"))) {
-		err = lg_error_set(LG_EUSAGE, "usage: linkgate check [--format text|json] [--remote NAME|--known REV] [--ref REF] OLD..NEW|REV");
+	if (!range || (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "sarif"))) {
+		err = lg_error_set(LG_EUSAGE, "usage: linkgate check [--format text|json|sarif] [--remote NAME|--known REV] [--ref REF] OLD..NEW|REV");
 		goto error;
 	}
 	lg_repo_global_init(false);
@@ -139,7 +140,10 @@ int lg_cmd_check(int argc, char **argv)
 	outcome = lg_run_outcome(&run);
 	lg_hook_report_opts(&opts, &cfg);
 	opts.gitlab_web = false;
-	if (!strcmp(format, "json")) {
+	if (!strcmp(format, "sarif")) {
+		if ((err = lg_sarif_write(&out, &run.verdict, newhex, range, cfg.help_url)) < 0)
+			goto error;
+	} else if (!strcmp(format, "json")) {
 		if ((err = lg_report_json(&out, outcome, &push, run.ref_verdicts, &run.verdict, &run.findings)) < 0)
 			goto error;
 		/* stdout stays one JSON document; the log goes beside it. */

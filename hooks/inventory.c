@@ -888,6 +888,12 @@ static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
 
 int lg_scan_sarif(struct lg_buf *out, const struct lg_scan *s, const char *help_url)
 {
+	return lg_sarif_write(out, &s->verdict, s->rev, s->rev_name, help_url);
+}
+
+int lg_sarif_write(struct lg_buf *out, const struct lg_verdict *vd, const char *rev, const char *rev_name,
+		   const char *help_url)
+{
 	json_t *root = json_object(), *runs = json_array(), *run = json_object(), *tool = json_object(),
 	       *driver = json_object(), *rules = json_array(), *results = json_array();
 	const char **ids = NULL;
@@ -902,9 +908,9 @@ int lg_scan_sarif(struct lg_buf *out, const struct lg_scan *s, const char *help_
 	     jset_ok(driver, "semanticVersion", json_string(PACKAGE_VERSION));
 	if (ok && help_url && *help_url)
 		ok = jset_ok(driver, "informationUri", jtext(help_url));
-	ids = lg_xcalloc(s->verdict.n + 1, sizeof(*ids));
-	for (i = 0; ok && i < s->verdict.n; i++) {
-		const struct lg_violation *v = &s->verdict.v[i];
+	ids = lg_xcalloc(vd->n + 1, sizeof(*ids));
+	for (i = 0; ok && i < vd->n; i++) {
+		const struct lg_violation *v = &vd->v[i];
 		const struct lg_finding *f = v->finding;
 		json_t *r, *loc, *phys, *art, *region, *msg, *fp, *props;
 		uint64_t h = 14695981039346656037ULL;
@@ -960,7 +966,7 @@ int lg_scan_sarif(struct lg_buf *out, const struct lg_scan *s, const char *help_
 		 * run's property bag. */
 		json_t *props = json_object();
 
-		ok = jset_ok(props, "revision", json_string(s->rev)) && jset_ok(props, "revisionName", jtext(s->rev_name)) &&
+		ok = jset_ok(props, "revision", json_string(rev)) && jset_ok(props, "revisionName", jtext(rev_name)) &&
 		     jset_ok(run, "properties", props);
 	}
 	ok = ok && jset_ok(run, "results", results) && jappend_ok(runs, run) && jset_ok(root, "runs", runs);

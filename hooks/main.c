@@ -38,7 +38,7 @@ static const char usage_text[] =
 	"  policy test [--now DATE] [DIR|FILE]          run policy unit tests (*.test.yml fixtures), TAP output\n"
 	"\n"
 	"Before pushing and in CI:\n"
-	"  check [--config FILE] [--format text|json] [--remote NAME|--known REV] [--ref REF] OLD..NEW|REV\n"
+	"  check [--config FILE] [--format text|json|sarif] [--remote NAME|--known REV] [--ref REF] OLD..NEW|REV\n"
 	"                                               evaluate commits exactly as a push to REF would\n"
 	"\n"
 	"Inventory:\n"

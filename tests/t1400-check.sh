@@ -52,6 +52,17 @@ test_expect_success 'check --format json prints one object with verdict, refs, v
 	expect_grep "\"kind\": *\"linkname\"" out.json
 '
 
+test_expect_success 'check --format sarif prints SARIF 2.1.0 with one result per violation' '
+	"$LINKGATE" check --format sarif origin/main..HEAD >out.sarif; expect_status $? 1 &&
+	tr -d "\n" <out.sarif >one.sarif && echo >>one.sarif &&
+	test "$("$LG_BUILDDIR/tests/helpers/jsoncheck" get one.sarif 1 .version)" = "2.1.0" &&
+	test "$("$LG_BUILDDIR/tests/helpers/jsoncheck" get one.sarif 1 ".runs[0].tool.driver.name")" = linkgate &&
+	test "$("$LG_BUILDDIR/tests/helpers/jsoncheck" get one.sarif 1 ".runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri")" = r/r.go &&
+	"$LINKGATE" check --format json origin/main..HEAD >out.json 2>/dev/null;
+	want=$(grep -c "\"rule\":" out.json) &&
+	test "$(grep -c "\"ruleId\":" out.sarif)" -eq "$want"
+'
+
 test_expect_success 'an unprotected --ref is not checked' '
 	cat >../unprot.yml <<-\CFG &&
 	refs:

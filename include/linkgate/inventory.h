@@ -76,5 +76,9 @@ void lg_scan_text(struct lg_buf *out, const struct lg_scan *s);
 void lg_scan_markdown(struct lg_buf *out, const struct lg_scan *s);
 int lg_scan_json(struct lg_buf *out, const struct lg_scan *s);
 int lg_scan_sarif(struct lg_buf *out, const struct lg_scan *s, const char *help_url);
+/* SARIF 2.1.0 for any verdict (scan's, and `check --format sarif`): one
+ * result per violation, the revision in the run's properties. */
+int lg_sarif_write(struct lg_buf *out, const struct lg_verdict *vd, const char *rev, const char *rev_name,
+		   const char *help_url);
 
 #endif
