@@ -8,10 +8,11 @@
 
 Z40=0000000000000000000000000000000000000000
 
-# The bytes that must never reach a pusher's terminal raw, as PCRE over
-# bytes: C0 controls but TAB and LF, DEL, C1 controls encoded in UTF-8,
-# bidirectional marks and the line/paragraph separators.
-HOSTILE_RE='[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]'
+# The bytes that must never reach a pusher's terminal raw, as an extended
+# regex over bytes (LC_ALL=C): C0 controls but TAB and LF, DEL, C1
+# controls encoded in UTF-8, bidirectional marks and the line/paragraph
+# separators. NUL is checked apart (a shell string cannot hold it).
+HOSTILE_RE=$(printf '[\001-\010\013-\037\177]|\302[\200-\237]|\330\234|\342\200[\216\217\250-\256]|\342\201[\246-\251]')
 
 # expect_terminal_safe FILE: the lines linkgate wrote (git's "remote: "
 # lines, or every line of a direct run) hold only valid UTF-8 without a
@@ -23,9 +24,13 @@ expect_terminal_safe() {
 	else
 		cp "$1" "$1.ours"
 	fi
-	if LC_ALL=C grep -a -n -P "$HOSTILE_RE" "$1.ours" >"$1.bad"; then
+	if LC_ALL=C grep -a -n -E "$HOSTILE_RE" "$1.ours" >"$1.bad"; then
 		echo "raw terminal-unsafe bytes in $1:"
 		od -c "$1.bad" | head -20
+		return 1
+	fi
+	if [ "$(tr -d '\000' <"$1.ours" | wc -c)" -ne "$(wc -c <"$1.ours")" ]; then
+		echo "a raw NUL byte in $1"
 		return 1
 	fi
 	if ! iconv -f UTF-8 -t UTF-8 "$1.ours" >/dev/null 2>&1; then
