@@ -13,7 +13,10 @@
 #   C  peak RSS of B
 #   D  B at 1k, 2k, 4k, 8k commits; A at 1k, 10k, 100k refs
 #
-#   bench/run.sh [--quick] [--runs N] [--linkgate PATH] [--keep DIR]
+#   bench/run.sh [--quick] [--runs N] [--density K] [--linkgate PATH] [--keep DIR]
+#
+# --density K: in B, every K-th file write adds a linkname and every 2K-th
+# commit a disabling flag (default 50; 0 for none).
 #
 # Needs bash, git, a C compiler; writes only under a temporary directory.
 set -u
@@ -22,15 +25,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 linkgate="$top/_build/linkgate"
 runs=5
+density=50
 quick=
 keep=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
 	--runs) runs=$2; shift ;;
+	--density) density=$2; shift ;;
 	--linkgate) linkgate=$2; shift ;;
 	--keep) keep=$2; shift ;;
-	*) echo "usage: bench/run.sh [--quick] [--runs N] [--linkgate PATH] [--keep DIR]" >&2; exit 2 ;;
+	*) echo "usage: bench/run.sh [--quick] [--runs N] [--density K] [--linkgate PATH] [--keep DIR]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -57,14 +62,14 @@ make_repo() {
 	local dir="$work/$1.git"
 	[ -d "$dir" ] && return 0
 	git init -q --bare "$dir"
-	"$genrepo" --commits "$2" --files-per-commit 6 --linkname-every 50 --flag-every 100 --refs "$3" \
+	"$genrepo" --commits "$2" --files-per-commit 6 --linkname-every "$density" --flag-every $((density * 2)) --refs "$3" \
 		--expect "$work/$1.expect" | git --git-dir="$dir" fast-import --quiet || exit 1
 	git --git-dir="$dir" pack-refs --all
 }
 
 # Scenario B at N commits: prints "N linkgate_ms baseline_ms floor_ms rss_kb findings expected".
 scenario_b() {
-	local n=$1 name="import$1" i t0 t1 tip exp_ln exp_fl
+	local n=$1 name="import$1-d$density" i t0 t1 tip exp_ln exp_fl
 	make_repo "$name" "$n" 0
 	local src="$work/$name.git" imp="$work/$name-imp.git"
 	tip=$(git --git-dir="$src" rev-parse main)
@@ -135,7 +140,7 @@ else
 fi
 
 echo
-echo "## B: history import (C: peak RSS)"
+echo "## B: history import, density $density (C: peak RSS)"
 echo "| commits | linkgate ms | git log -p \| grep ms | floor (cat-file) ms | vs baseline | vs floor | peak RSS KiB | findings | expected |"
 echo "|---|---|---|---|---|---|---|---|---|"
 status=0
