@@ -20,6 +20,7 @@ struct blob_entry {
 	git_oid id;
 	unsigned bits;          /* LG_BLOB_* (prefetch.h) */
 	size_t size;
+	bool pending;           /* queued for the reader, not answered yet */
 	struct lg_gofile *go;   /* lexed on first need */
 	struct lg_flag_hits *hits;
 };
@@ -37,6 +38,7 @@ struct lg_added {
 	long *pending_slot;
 	const char **pending_path;
 	size_t npending, pending_alloc;
+	size_t applied;         /* pending entries already filled */
 };
 
 /* Blob slot of a side that has not been read yet. */
@@ -193,13 +195,16 @@ static int blob_slot(long *out, struct lg_added *a, const git_oid *id, const cha
 	long slot;
 	int err;
 
-	if (lg_oidmap_get(&a->index, id, &val)) {
+	if (lg_oidmap_get(&a->index, id, &val) && !a->blobs[val].pending) {
 		*out = (long)val;
 		return 0;
 	}
+	/* Not seen yet, or queued but not answered (an old side decided
+	 * before the reader got to it): read it here. */
 	if ((err = read_blob(&blob, a, id, path)) < 0)
 		return err;
-	slot = new_entry(a, id);
+	slot = lg_oidmap_get(&a->index, id, &val) ? (long)val : new_entry(a, id);
+	a->blobs[slot].pending = false;
 	a->blobs[slot].size = (size_t)git_blob_rawsize(blob);
 	a->blobs[slot].bits = lg_blob_classify(git_blob_rawcontent(blob), a->blobs[slot].size);
 	git_blob_free(blob);
@@ -220,6 +225,7 @@ static int queue_slot(long *out, struct lg_added *a, const git_oid *id, const ch
 		return 0;
 	}
 	*out = new_entry(a, id);
+	a->blobs[*out].pending = true;
 	a->pending_slot = lg_xgrow(a->pending_slot, sizeof(*a->pending_slot), a->npending + 1, &a->pending_alloc);
 	a->pending_path = lg_xrealloc(a->pending_path, a->pending_alloc * sizeof(*a->pending_path));
 	a->pending_slot[a->npending] = *out;
@@ -227,30 +233,56 @@ static int queue_slot(long *out, struct lg_added *a, const git_oid *id, const ch
 	return lg_prefetch_push(a->pf, id);
 }
 
-/* Waits for the reader and fills the entries it read. */
+/* Fills the entries of queue positions [a->applied, upto) from r. */
+static int fill_pending(struct lg_added *a, const struct lg_blobinfo *r, size_t upto)
+{
+	int err = 0;
+
+	for (; !err && a->applied < upto; a->applied++) {
+		size_t i = a->applied;
+		struct blob_entry *e = &a->blobs[a->pending_slot[i]];
+
+		if (r[i].missing)
+			return lg_error_set(LG_ENOTFOUND, "%s: the pushed file's content cannot be read", a->pending_path[i]);
+		if (!e->pending)
+			continue; /* read here meanwhile */
+		e->pending = false;
+		e->bits = r[i].bits;
+		e->size = r[i].size;
+		err = check_blob_limit(a, e, a->pending_path[i]);
+	}
+	return err;
+}
+
+/* Waits until the blobs queued before position upto are answered, and
+ * fills their entries. */
+static int apply_upto(struct lg_added *a, size_t upto)
+{
+	const struct lg_blobinfo *r = NULL;
+	int err;
+
+	if (!a->pf || upto <= a->applied)
+		return 0;
+	if ((err = lg_prefetch_wait(a->pf, upto, &r)) < 0)
+		return err;
+	return fill_pending(a, r, upto);
+}
+
+/* Waits for the reader to answer everything, fills the rest, and ends it. */
 static int apply_prefetch(struct lg_added *a)
 {
 	const struct lg_blobinfo *r = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int err;
 
 	if (!a->pf)
 		return 0;
 	err = lg_prefetch_finish(a->pf, &r, &n);
-	for (i = 0; !err && i < n; i++) {
-		struct blob_entry *e = &a->blobs[a->pending_slot[i]];
-
-		if (r[i].missing) {
-			err = lg_error_set(LG_ENOTFOUND, "%s: the pushed file's content cannot be read", a->pending_path[i]);
-			break;
-		}
-		e->bits = r[i].bits;
-		e->size = r[i].size;
-		err = check_blob_limit(a, e, a->pending_path[i]);
-	}
+	if (!err)
+		err = fill_pending(a, r, n);
 	lg_prefetch_free(a->pf);
 	a->pf = NULL;
-	a->npending = 0;
+	a->npending = a->applied = 0;
 	return err;
 }
 
@@ -1150,10 +1182,14 @@ int lg_added_commit(struct lg_added *a, struct lg_findings *out, struct lg_commi
 	return err;
 }
 
+/* Commits per window: detection keeps at most two windows' changed paths,
+ * so memory does not grow with the length of the push. */
+#define WINDOW 256
+
 int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitset *set, long max_findings)
 {
 	struct side **sides = NULL;
-	size_t *nsides = NULL, i;
+	size_t *nsides = NULL, *mark = NULL, i, w, nwin = (set->n + WINDOW - 1) / WINDOW;
 	int err = 0;
 
 	/* Two cores: a forked reader inflates blobs while this process walks
@@ -1164,26 +1200,39 @@ int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitse
 	}
 	sides = lg_xcalloc(set->n + 1, sizeof(*sides));
 	nsides = lg_xcalloc(set->n + 1, sizeof(*nsides));
-	for (i = 0; i < set->n && !err; i++) {
-		err = collect_commit(&sides[i], &nsides[i], a, &set->v[i]);
-		if (!err)
-			err = lg_deadline_check();
-	}
-	if (!err)
-		err = apply_prefetch(a);
-	for (i = 0; i < set->n && !err; i++) {
-		err = decide_commit(a, out, &set->v[i], sides[i], nsides[i]);
-		sides_free(sides[i], nsides[i]);
-		sides[i] = NULL;
-		if (!err && max_findings > 0 && out->n > (size_t)max_findings)
-			err = lg_error_set(LG_ELIMIT, "the push adds more than %ld findings (limits.max_findings)", max_findings);
-		if (!err)
-			err = lg_deadline_check();
+	mark = lg_xcalloc(nwin + 1, sizeof(*mark));
+	/* Walk window w while the reader answers window w - 1, then decide
+	 * window w - 1 and free it. */
+	for (w = 0; w <= nwin && !err; w++) {
+		size_t lo = w * WINDOW, hi = lo + WINDOW < set->n ? lo + WINDOW : set->n;
+
+		for (i = lo; w < nwin && i < hi && !err; i++) {
+			err = collect_commit(&sides[i], &nsides[i], a, &set->v[i]);
+			if (!err)
+				err = lg_deadline_check();
+		}
+		mark[w] = a->npending;
+		if (err || w == 0)
+			continue;
+		lo = (w - 1) * WINDOW;
+		hi = lo + WINDOW < set->n ? lo + WINDOW : set->n;
+		err = w == nwin ? apply_prefetch(a) : apply_upto(a, mark[w - 1]);
+		for (i = lo; i < hi && !err; i++) {
+			err = decide_commit(a, out, &set->v[i], sides[i], nsides[i]);
+			sides_free(sides[i], nsides[i]);
+			sides[i] = NULL;
+			if (!err && max_findings > 0 && out->n > (size_t)max_findings)
+				err = lg_error_set(LG_ELIMIT, "the push adds more than %ld findings (limits.max_findings)",
+						   max_findings);
+			if (!err)
+				err = lg_deadline_check();
+		}
 	}
 	for (i = 0; i < set->n; i++)
 		sides_free(sides[i], nsides[i]);
 	free(sides);
 	free(nsides);
+	free(mark);
 	lg_prefetch_free(a->pf);
 	a->pf = NULL;
 	return err;

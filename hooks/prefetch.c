@@ -177,10 +177,11 @@ static int drain(struct lg_prefetch *p)
 	}
 }
 
-/* Writes queued ids and reads results until the ids are out (or, with
- * to_eof, until the reader has answered everything). Never blocks on a
- * full pipe while the other one could be drained. */
-static int pump(struct lg_prefetch *p, bool to_eof)
+/* Writes the queued ids and reads results until at least `want` results
+ * are in. With close_ids the id pipe is closed once everything is written,
+ * so the reader exits after answering. Never blocks on a full pipe while
+ * the other one could be drained. */
+static int pump(struct lg_prefetch *p, bool close_ids, size_t want)
 {
 	for (;;) {
 		struct pollfd fds[2];
@@ -197,19 +198,17 @@ static int pump(struct lg_prefetch *p, bool to_eof)
 		}
 		if (p->out_off == p->nout) {
 			p->out_off = p->nout = 0;
-			if (to_eof && p->ids_fd >= 0) {
+			if (close_ids && p->ids_fd >= 0) {
 				close(p->ids_fd);
 				p->ids_fd = -1;
 			}
 		}
 		if (drain(p) < 0) {
-			if (to_eof && p->nresults == p->queued)
+			if (p->nout == 0 && p->nresults >= want)
 				return 0;
 			return lg_error_set(LG_ERROR, "the blob reader stopped before answering");
 		}
-		if (!to_eof && p->nout == 0)
-			return 0;
-		if (to_eof && p->nresults == p->queued && p->nout == 0)
+		if (p->nout == 0 && p->nresults >= want)
 			return 0;
 		if (p->nout) {
 			fds[nfds].fd = p->ids_fd;
@@ -226,18 +225,6 @@ static int pump(struct lg_prefetch *p, bool to_eof)
 	}
 }
 
-int lg_prefetch_push(struct lg_prefetch *p, const git_oid *id)
-{
-	p->out = lg_xgrow(p->out, 1, p->nout + GIT_OID_RAWSZ, &p->out_alloc);
-	memcpy(p->out + p->nout, id->id, GIT_OID_RAWSZ);
-	p->nout += GIT_OID_RAWSZ;
-	p->queued++;
-	/* Batch the writes; a pipe write per id would cost more than it hides. */
-	if (p->nout - p->out_off >= 64 * GIT_OID_RAWSZ)
-		return pump(p, false);
-	return 0;
-}
-
 static void reap(struct lg_prefetch *p, bool kill_it)
 {
 	int status;
@@ -251,9 +238,34 @@ static void reap(struct lg_prefetch *p, bool kill_it)
 	p->pid = 0;
 }
 
+int lg_prefetch_push(struct lg_prefetch *p, const git_oid *id)
+{
+	p->out = lg_xgrow(p->out, 1, p->nout + GIT_OID_RAWSZ, &p->out_alloc);
+	memcpy(p->out + p->nout, id->id, GIT_OID_RAWSZ);
+	p->nout += GIT_OID_RAWSZ;
+	p->queued++;
+	/* Batch the writes; a pipe write per id would cost more than it hides. */
+	if (p->nout - p->out_off >= 64 * GIT_OID_RAWSZ)
+		return pump(p, false, 0);
+	return 0;
+}
+
+int lg_prefetch_wait(struct lg_prefetch *p, size_t upto, const struct lg_blobinfo **out)
+{
+	int err = pump(p, false, upto < p->queued ? upto : p->queued);
+
+	if (err < 0) {
+		reap(p, true);
+		return err;
+	}
+	*out = p->results;
+	return 0;
+}
+
+
 int lg_prefetch_finish(struct lg_prefetch *p, const struct lg_blobinfo **out, size_t *nout)
 {
-	int err = pump(p, true);
+	int err = pump(p, true, p->queued);
 
 	reap(p, err < 0);
 	if (err < 0)

@@ -43,6 +43,11 @@ struct lg_prefetch;
 int lg_prefetch_start(struct lg_prefetch **out, git_repository *repo);
 /* Queues a blob id. Returns 0 or an error (the reader died). */
 int lg_prefetch_push(struct lg_prefetch *p, const git_oid *id);
+/* Waits until the first `upto` queued ids are answered; (*out)[i] then
+ * describes the i-th queued id for every i < upto (the array may move on
+ * the next call). Returns 0, or LG_ETIMEOUT / LG_ERROR with the message
+ * set (the reader is then gone). */
+int lg_prefetch_wait(struct lg_prefetch *p, size_t upto, const struct lg_blobinfo **out);
 /* Waits for the reader; (*out)[i] describes the i-th queued id. Returns 0,
  * or LG_ETIMEOUT, LG_ERROR (the reader died), with the message set. The
  * array stays owned by p. */
