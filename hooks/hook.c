@@ -346,6 +346,19 @@ void lg_hook_report_opts(struct lg_report_opts *o, const struct lg_config *cfg)
 	o->mode = cfg->mode;
 }
 
+int lg_hook_fail_cli(const struct lg_config *cfg, int code)
+{
+	struct lg_report_opts opts;
+	struct lg_buf out = LG_BUF_INIT;
+
+	lg_hook_report_opts(&opts, cfg);
+	opts.gitlab_web = false;
+	lg_report_error(&out, &opts, lg_error_last());
+	fwrite(out.ptr, 1, out.len, stderr);
+	lg_buf_release(&out);
+	return lg_error_exit_status(code);
+}
+
 bool lg_hook_error_acceptable(const struct lg_config *cfg, int code)
 {
 	return cfg->on_error == LG_ON_ERROR_ACCEPT && (code == LG_ETIMEOUT || code == LG_EAUDIT);

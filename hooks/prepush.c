@@ -116,12 +116,7 @@ int lg_cmd_pre_push(int argc, char **argv)
 	status = outcome == LG_OUTCOME_REJECT ? LG_EXIT_POLICY : LG_EXIT_ACCEPT;
 	goto done;
 error:
-	lg_hook_report_opts(&opts, &cfg);
-	opts.gitlab_web = false;
-	lg_buf_clear(&out);
-	lg_report_error(&out, &opts, lg_error_last());
-	fwrite(out.ptr, 1, out.len, stderr);
-	status = lg_error_exit_status(err);
+	status = lg_hook_fail_cli(&cfg, err);
 done:
 	if (have_run)
 		lg_run_release(&run);

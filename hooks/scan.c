@@ -48,7 +48,6 @@ int lg_cmd_scan(int argc, char **argv)
 	const char *config = NULL, *format = "text", *path = NULL;
 	struct lg_scan_opts o;
 	struct lg_config cfg;
-	struct lg_report_opts opts;
 	struct lg_scan s;
 	struct lg_buf out = LG_BUF_INIT;
 	git_repository *repo = NULL;
@@ -113,12 +112,7 @@ int lg_cmd_scan(int argc, char **argv)
 	status = lg_scan_errors(&s) ? LG_EXIT_POLICY : LG_EXIT_ACCEPT;
 	goto done;
 error:
-	lg_hook_report_opts(&opts, &cfg);
-	opts.gitlab_web = false;
-	lg_buf_clear(&out);
-	lg_report_error(&out, &opts, lg_error_last());
-	fwrite(out.ptr, 1, out.len, stderr);
-	status = lg_error_exit_status(err);
+	status = lg_hook_fail_cli(&cfg, err);
 done:
 	lg_scan_release(&s);
 	free(prefix);

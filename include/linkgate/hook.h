@@ -66,6 +66,11 @@ char *lg_hook_pusher(const struct lg_config *cfg);
 /* Report options from cfg and the environment (GL_PROTOCOL=web). */
 void lg_hook_report_opts(struct lg_report_opts *o, const struct lg_config *cfg);
 
+/* For commands run by people and CI (check, pre-push, scan): prints the
+ * last error as one escaped line on stderr and returns the exit status for
+ * code. */
+int lg_hook_fail_cli(const struct lg_config *cfg, int code);
+
 /* Whether on_error: accept covers this error code (SPEC: the time limit and
  * audit/metrics write failures only). */
 bool lg_hook_error_acceptable(const struct lg_config *cfg, int code);
