@@ -442,12 +442,16 @@ static unsigned long mapped_bytes(void)
 
 /* Backstops in case the sandbox's own accounting misses something: no core
  * file, the CPU time the deadline allows, the address space the Lua budget
- * allows. Failures are ignored: the parent's deadline still holds. */
+ * allows. Failures are ignored: the parent's deadline still holds. The CPU
+ * limit has three seconds of headroom over the deadline: the parent kills
+ * the child at the deadline and reports the time limit, and a tighter
+ * backstop won that race on a loaded machine (SIGXCPU instead of the
+ * deadline's message). */
 static void child_limits(const struct lg_config *cfg)
 {
 	struct rlimit rl;
 	long ms = lg_deadline_remaining_ms();
-	rlim_t cpu = ms == LONG_MAX ? CPU_BACKSTOP_S : (rlim_t)(ms / 1000 + 1);
+	rlim_t cpu = ms == LONG_MAX ? CPU_BACKSTOP_S : (rlim_t)(ms / 1000 + 3);
 
 	rl.rlim_cur = rl.rlim_max = 0;
 	setrlimit(RLIMIT_CORE, &rl);
