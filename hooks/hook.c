@@ -59,7 +59,10 @@ int lg_hook_load_config(struct lg_config *cfg, const char *cli_path, git_reposit
 		}
 	}
 	if (gitdir) {
-		path = lg_xasprintf("%s/linkgate.yml", gitdir);
+		size_t n = strlen(gitdir);
+
+		/* libgit2's repository path ends in '/'. */
+		path = lg_xasprintf("%s%slinkgate.yml", gitdir, n && gitdir[n - 1] == '/' ? "" : "/");
 		if (access(path, F_OK) == 0) {
 			err = load_named(cfg, path, "$GIT_DIR/linkgate.yml");
 			free(path);
