@@ -874,76 +874,9 @@ static long excess_lookup(const struct excess *v, size_t n, const char *key)
 	return 0;
 }
 
-/*
- * What a finding copies out of a blob is capped: one rationale block serves
- * every directive after it, one long line can hold thousands of flags, and
- * one blob can sit at thousands of paths, so uncapped copies would cost a
- * hostile blob's size times its findings. The cap is above the 4096 bytes
- * the default policy reads of a value (default.lua's MAX_VALUE), so a value
- * cut here is still one it calls too long. A cut never splits a UTF-8
- * sequence.
- */
-#define FINDING_STR_MAX 8192
-
-static size_t cut_len(const char *s, size_t n)
-{
-	size_t k = 0;
-
-	if (n <= FINDING_STR_MAX)
-		return n;
-	n = FINDING_STR_MAX;
-	while (k < 3 && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--, k++;
-	return n;
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? lg_xstrndup(s, cut_len(s, strlen(s))) : NULL;
-}
-
-static void copy_rationale(struct lg_rationale *dst, const struct lg_rationale *src)
-{
-	dst->present = src->present;
-	dst->line = src->line;
-	dst->why = dup_or_null(src->why);
-	dst->measured_gain = dup_or_null(src->measured_gain);
-	dst->target_source = dup_or_null(src->target_source);
-	dst->removed_when = dup_or_null(src->removed_when);
-	dst->owner = dup_or_null(src->owner);
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !memcmp(s + n - m, suffix, m);
-}
-
-static struct lg_finding *linkname_finding(const struct lg_gofile *g, size_t i, const char *path)
-{
-	const struct lg_directive *d = &g->directives[i];
-	struct lg_finding *f = lg_finding_new(LG_FINDING_LINKNAME);
-
-	f->path = lg_xstrdup(path);
-	f->line = d->line;
-	f->text_len = d->text ? cut_len(d->text, d->text_len) : 0;
-	f->text = lg_xstrndup(d->text ? d->text : "", f->text_len);
-	f->localname = dup_or_null(d->localname);
-	f->target = dup_or_null(d->target);
-	if (d->target)
-		lg_linkname_split_target(d->target, &f->target_pkg, &f->target_sym);
-	f->malformed = dup_or_null(d->malformed);
-	f->file.package = dup_or_null(g->facts.package);
-	f->file.is_test = has_suffix(path, "_test.go");
-	f->file.imports_unsafe = g->facts.imports_unsafe;
-	f->file.build_expr = dup_or_null(g->facts.build_expr);
-	f->file.build_misplaced = g->facts.build_misplaced;
-	if (d->rationale != LG_NO_RATIONALE)
-		copy_rationale(&f->rationale, &g->rationales[d->rationale]);
-	return f;
-}
-
+/* A flag's line is cut to a window that holds the flag, at the cap of
+ * finding.h (LG_FINDING_STR_MAX): one long line can hold thousands of
+ * flags, and one blob can sit at thousands of paths. */
 static struct lg_finding *flag_finding(const struct lg_flag_hit *h, const char *data, const char *path)
 {
 	struct lg_finding *f = lg_finding_new(LG_FINDING_CHECKLINKNAME_OFF);
@@ -951,16 +884,15 @@ static struct lg_finding *flag_finding(const struct lg_flag_hit *h, const char *
 
 	f->path = lg_xstrdup(path);
 	f->line = h->line;
-	/* A long line is cut to a window that holds the flag. */
-	if (len > FINDING_STR_MAX) {
-		size_t back = FINDING_STR_MAX / 2;
+	if (len > LG_FINDING_STR_MAX) {
+		size_t back = LG_FINDING_STR_MAX / 2;
 
 		if (h->match_off - start > back)
 			start = h->match_off - back;
 		len = h->line_off + h->line_len - start;
 		while (start > h->line_off && ((unsigned char)data[start] & 0xc0) == 0x80)
 			start--, len++;
-		len = cut_len(data + start, len);
+		len = lg_finding_cut_len(data + start, len);
 	}
 	f->text = lg_xstrndup(data + start, len);
 	f->text_len = len;
@@ -1008,7 +940,7 @@ static int emit(struct lg_added *a, struct lg_findings *out, struct side *s0, st
 
 			if ((err = blob_go(&g, a, c->new_blob, c->path)) < 0)
 				break;
-			f = linkname_finding(g, sel[i].item, c->path);
+			f = lg_gofile_finding(g, sel[i].item, c->path);
 		} else {
 			struct lg_flag_hits *h;
 

@@ -889,3 +889,37 @@ void lg_linkname_split_target(const char *target, char **pkg_out, char **sym_out
 	*pkg_out = lg_xstrndup(target, (size_t)(dot - target));
 	*sym_out = lg_xstrdup(dot + 1);
 }
+
+struct lg_finding *lg_gofile_finding(const struct lg_gofile *g, size_t i, const char *path)
+{
+	const struct lg_directive *d = &g->directives[i];
+	struct lg_finding *f = lg_finding_new(LG_FINDING_LINKNAME);
+	size_t plen = strlen(path);
+
+	f->path = lg_xstrdup(path);
+	f->line = d->line;
+	f->text_len = d->text ? lg_finding_cut_len(d->text, d->text_len) : 0;
+	f->text = lg_xstrndup(d->text ? d->text : "", f->text_len);
+	f->localname = lg_finding_strdup(d->localname);
+	f->target = lg_finding_strdup(d->target);
+	if (d->target)
+		lg_linkname_split_target(d->target, &f->target_pkg, &f->target_sym);
+	f->malformed = lg_finding_strdup(d->malformed);
+	f->file.package = lg_finding_strdup(g->facts.package);
+	f->file.is_test = plen >= 8 && !strcmp(path + plen - 8, "_test.go");
+	f->file.imports_unsafe = g->facts.imports_unsafe;
+	f->file.build_expr = lg_finding_strdup(g->facts.build_expr);
+	f->file.build_misplaced = g->facts.build_misplaced;
+	if (d->rationale != LG_NO_RATIONALE) {
+		const struct lg_rationale *r = &g->rationales[d->rationale];
+
+		f->rationale.present = r->present;
+		f->rationale.line = r->line;
+		f->rationale.why = lg_finding_strdup(r->why);
+		f->rationale.measured_gain = lg_finding_strdup(r->measured_gain);
+		f->rationale.target_source = lg_finding_strdup(r->target_source);
+		f->rationale.removed_when = lg_finding_strdup(r->removed_when);
+		f->rationale.owner = lg_finding_strdup(r->owner);
+	}
+	return f;
+}

@@ -70,18 +70,6 @@ struct walk {
 	int err;
 };
 
-static char *dup_or_null(const char *s)
-{
-	return s ? lg_xstrdup(s) : NULL;
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !memcmp(s + n - m, suffix, m);
-}
-
 static int add_finding(struct walk *w, struct lg_finding *f)
 {
 	lg_findings_add(&w->s->findings, f);
@@ -103,34 +91,8 @@ static int linkname_findings(struct walk *w, const char *path, const char *data,
 
 	lg_gofile_analyze(&g, data, size);
 	for (i = 0; i < g.ndirectives && err == 0; i++) {
-		const struct lg_directive *d = &g.directives[i];
-		struct lg_finding *f = lg_finding_new(LG_FINDING_LINKNAME);
+		struct lg_finding *f = lg_gofile_finding(&g, i, path);
 
-		f->path = lg_xstrdup(path);
-		f->line = d->line;
-		f->text = lg_xstrndup(d->text ? d->text : "", d->text_len);
-		f->text_len = d->text_len;
-		f->localname = dup_or_null(d->localname);
-		f->target = dup_or_null(d->target);
-		if (d->target)
-			lg_linkname_split_target(d->target, &f->target_pkg, &f->target_sym);
-		f->malformed = dup_or_null(d->malformed);
-		f->file.package = dup_or_null(g.facts.package);
-		f->file.is_test = has_suffix(path, "_test.go");
-		f->file.imports_unsafe = g.facts.imports_unsafe;
-		f->file.build_expr = dup_or_null(g.facts.build_expr);
-		f->file.build_misplaced = g.facts.build_misplaced;
-		if (d->rationale != LG_NO_RATIONALE) {
-			const struct lg_rationale *r = &g.rationales[d->rationale];
-
-			f->rationale.present = r->present;
-			f->rationale.line = r->line;
-			f->rationale.why = dup_or_null(r->why);
-			f->rationale.measured_gain = dup_or_null(r->measured_gain);
-			f->rationale.target_source = dup_or_null(r->target_source);
-			f->rationale.removed_when = dup_or_null(r->removed_when);
-			f->rationale.owner = dup_or_null(r->owner);
-		}
 		err = add_finding(w, f);
 	}
 	lg_gofile_release(&g);

@@ -128,6 +128,23 @@ void lg_file_facts_release(struct lg_file_facts *f)
 	f->module_toolchain = -1;
 }
 
+size_t lg_finding_cut_len(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	if (n <= LG_FINDING_STR_MAX)
+		return n;
+	n = LG_FINDING_STR_MAX;
+	while (k < 3 && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--, k++;
+	return n;
+}
+
+char *lg_finding_strdup(const char *s)
+{
+	return s ? lg_xstrndup(s, lg_finding_cut_len(s, strlen(s))) : NULL;
+}
+
 struct lg_finding *lg_finding_new(enum lg_finding_kind kind)
 {
 	struct lg_finding *f = lg_xcalloc(1, sizeof(*f));

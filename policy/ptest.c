@@ -684,39 +684,13 @@ static void add_finding(struct kase *k, struct lg_finding *f)
 static struct lg_finding *linkname_finding(const struct lg_gofile *g, size_t i, const char *path,
 					   const struct lg_gomod *mod)
 {
-	const struct lg_directive *d = &g->directives[i];
-	struct lg_finding *f = lg_finding_new(LG_FINDING_LINKNAME);
+	struct lg_finding *f = lg_gofile_finding(g, i, path);
 
-	f->path = lg_xstrdup(path);
-	f->line = d->line;
-	f->text = lg_xstrndup(d->text ? d->text : "", d->text_len);
-	f->text_len = d->text_len;
-	f->localname = dup_or_null(d->localname);
-	f->target = dup_or_null(d->target);
-	if (d->target)
-		lg_linkname_split_target(d->target, &f->target_pkg, &f->target_sym);
-	f->malformed = dup_or_null(d->malformed);
-	if (!d->malformed)
+	if (!f->malformed)
 		f->target_class = lg_target_class(f->target, f->target_pkg, f->target_sym, mod->module);
 	f->file.module = dup_or_null(mod->module);
 	f->file.module_go = mod->go;
 	f->file.module_toolchain = mod->toolchain;
-	f->file.package = dup_or_null(g->facts.package);
-	f->file.is_test = has_suffix(path, "_test.go");
-	f->file.imports_unsafe = g->facts.imports_unsafe;
-	f->file.build_expr = dup_or_null(g->facts.build_expr);
-	f->file.build_misplaced = g->facts.build_misplaced;
-	if (d->rationale != LG_NO_RATIONALE) {
-		const struct lg_rationale *r = &g->rationales[d->rationale];
-
-		f->rationale.present = r->present;
-		f->rationale.line = r->line;
-		f->rationale.why = dup_or_null(r->why);
-		f->rationale.measured_gain = dup_or_null(r->measured_gain);
-		f->rationale.target_source = dup_or_null(r->target_source);
-		f->rationale.removed_when = dup_or_null(r->removed_when);
-		f->rationale.owner = dup_or_null(r->owner);
-	}
 	return f;
 }
 

@@ -190,6 +190,16 @@ struct lg_finding {
 	char *spelling;         /* the exact bytes matched, e.g. "-checklinkname=0" */
 };
 
+/* Strings copied into a finding from pushed content are capped (policies
+ * read at most 4 KiB of any of them): a 1 MB rationale repeated over
+ * thousands of directives must not cost gigabytes. */
+#define LG_FINDING_STR_MAX 8192
+
+/* n cut to LG_FINDING_STR_MAX bytes, backed off to a UTF-8 boundary. */
+size_t lg_finding_cut_len(const char *s, size_t n);
+/* A capped copy of s, or NULL for NULL. */
+char *lg_finding_strdup(const char *s);
+
 struct lg_finding *lg_finding_new(enum lg_finding_kind kind);
 void lg_finding_free(struct lg_finding *f);
 void lg_rationale_release(struct lg_rationale *r);

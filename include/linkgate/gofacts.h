@@ -92,6 +92,11 @@ struct lg_gofile {
 int lg_gofile_analyze(struct lg_gofile *out, const char *buf, size_t len);
 void lg_gofile_release(struct lg_gofile *g);
 
+/* A new finding for directive i of g at path: the directive's fields, the
+ * file facts (is_test from the path) and its rationale block, with every
+ * string capped (finding.h). Tree facts are the caller's (facts.h). */
+struct lg_finding *lg_gofile_finding(const struct lg_gofile *g, size_t i, const char *path);
+
 /* Splits a target into package and symbol at the last '.' that precedes the
  * symbol (handles "reflect.(*rtype).String", "runtime..init_task",
  * "github.com/a/b.c.F"). *pkg_out and *sym_out are NULL when there is no
