@@ -1101,19 +1101,6 @@ static int decide_commit(struct lg_added *a, struct lg_findings *out, struct lg_
 	return added_kind(a, out, sides, nsides, false, node);
 }
 
-int lg_added_commit(struct lg_added *a, struct lg_findings *out, struct lg_commit_node *node)
-{
-	struct side *sides = NULL;
-	size_t nsides = 0;
-	int err;
-
-	if ((err = collect_commit(&sides, &nsides, a, node)) < 0)
-		return err;
-	err = decide_commit(a, out, node, sides, nsides);
-	sides_free(sides, nsides);
-	return err;
-}
-
 /* Commits per window: detection keeps at most two windows' changed paths,
  * so memory does not grow with the length of the push. */
 #define WINDOW 256

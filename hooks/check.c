@@ -138,8 +138,7 @@ int lg_cmd_check(int argc, char **argv)
 	if ((err = lg_run_evaluate(&run, known, nknown)) < 0)
 		goto error;
 	outcome = lg_run_outcome(&run);
-	lg_hook_report_opts(&opts, &cfg);
-	opts.gitlab_web = false;
+	lg_hook_cli_report_opts(&opts, &cfg);
 	if (!strcmp(format, "sarif")) {
 		if ((err = lg_sarif_write(&out, &run.verdict, newhex, range, cfg.help_url)) < 0)
 			goto error;

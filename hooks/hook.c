@@ -349,13 +349,18 @@ void lg_hook_report_opts(struct lg_report_opts *o, const struct lg_config *cfg)
 	o->mode = cfg->mode;
 }
 
+void lg_hook_cli_report_opts(struct lg_report_opts *o, const struct lg_config *cfg)
+{
+	lg_hook_report_opts(o, cfg);
+	o->gitlab_web = false;
+}
+
 int lg_hook_fail_cli(const struct lg_config *cfg, int code)
 {
 	struct lg_report_opts opts;
 	struct lg_buf out = LG_BUF_INIT;
 
-	lg_hook_report_opts(&opts, cfg);
-	opts.gitlab_web = false;
+	lg_hook_cli_report_opts(&opts, cfg);
 	lg_report_error(&out, &opts, lg_error_last());
 	fwrite(out.ptr, 1, out.len, stderr);
 	lg_buf_release(&out);

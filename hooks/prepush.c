@@ -106,8 +106,7 @@ int lg_cmd_pre_push(int argc, char **argv)
 	if ((err = lg_run_evaluate(&run, known, nknown)) < 0)
 		goto error;
 	outcome = lg_run_outcome(&run);
-	lg_hook_report_opts(&opts, &cfg);
-	opts.gitlab_web = false;
+	lg_hook_cli_report_opts(&opts, &cfg);
 	if (outcome != LG_OUTCOME_ACCEPT || run.verdict.n)
 		lg_report_text(&out, &opts, outcome, &run.verdict, run.findings.n, run.set.n);
 	lg_run_report_log(&out, &opts, &run);

@@ -339,20 +339,29 @@ struct kase {
 	int64_t now;
 };
 
+/* A fixture error at line:col of the case's file. */
+static int bad_vat(const struct kase *k, size_t line, size_t col, const char *fmt, va_list ap)
+{
+	struct lg_buf b = LG_BUF_INIT;
+	int err;
+
+	lg_buf_vprintf(&b, fmt, ap);
+	err = ybad(k->file, line, col, "%s", b.ptr);
+	lg_buf_release(&b);
+	return err;
+}
+
 static int bad_at(const struct kase *k, const struct ynode *y, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int bad_at(const struct kase *k, const struct ynode *y, const char *fmt, ...)
 {
-	struct lg_buf b = LG_BUF_INIT;
 	va_list ap;
 	int err;
 
 	va_start(ap, fmt);
-	lg_buf_vprintf(&b, fmt, ap);
+	err = bad_vat(k, y ? y->line : 1, y ? y->col : 1, fmt, ap);
 	va_end(ap);
-	err = ybad(k->file, y ? y->line : 1, y ? y->col : 1, "%s", b.ptr);
-	lg_buf_release(&b);
 	return err;
 }
 
@@ -362,15 +371,12 @@ static int bad_at_key(const struct kase *k, const struct ynode *map, size_t i, c
 
 static int bad_at_key(const struct kase *k, const struct ynode *map, size_t i, const char *fmt, ...)
 {
-	struct lg_buf b = LG_BUF_INIT;
 	va_list ap;
 	int err;
 
 	va_start(ap, fmt);
-	lg_buf_vprintf(&b, fmt, ap);
+	err = bad_vat(k, map->kmarks[2 * i], map->kmarks[2 * i + 1], fmt, ap);
 	va_end(ap);
-	err = ybad(k->file, map->kmarks[2 * i], map->kmarks[2 * i + 1], "%s", b.ptr);
-	lg_buf_release(&b);
 	return err;
 }
 

@@ -32,11 +32,6 @@ struct lg_added;
 int lg_added_new(struct lg_added **out, git_repository *repo, const struct lg_config *cfg);
 void lg_added_free(struct lg_added *a);
 
-/* Appends to out the findings that node's commit adds; each finding borrows
- * node->ref and &node->info. Returns 0, LG_ELIMIT (a blob over
- * limits.max_blob_mb holds a needle), LG_ETIMEOUT or LG_ERROR/LG_ENOTFOUND. */
-int lg_added_commit(struct lg_added *a, struct lg_findings *out, struct lg_commit_node *node);
-
 /* All the findings the commits of set add, in the set's order. Uses a
  * second thread to read blobs when the set is large (prefetch.h). More
  * than max_findings (> 0) findings is LG_ELIMIT. */

@@ -66,6 +66,10 @@ char *lg_hook_pusher(const struct lg_config *cfg);
 /* Report options from cfg and the environment (GL_PROTOCOL=web). */
 void lg_hook_report_opts(struct lg_report_opts *o, const struct lg_config *cfg);
 
+/* The same for commands run by people and CI (check, pre-push, scan):
+ * never GitLab's web prefix, which is for a hook's output only. */
+void lg_hook_cli_report_opts(struct lg_report_opts *o, const struct lg_config *cfg);
+
 /* For commands run by people and CI (check, pre-push, scan): prints the
  * last error as one escaped line on stderr and returns the exit status for
  * code. */
