@@ -199,8 +199,8 @@ static int blob_slot(long *out, struct lg_added *a, const git_oid *id, const cha
 		*out = (long)val;
 		return 0;
 	}
-	/* Not seen yet, or queued but not answered (an old side decided
-	 * before the reader got to it): read it here. */
+	/* Not seen yet, or queued but not answered yet (an old side needed
+	 * while a window is decided): read it here. */
 	if ((err = read_blob(&blob, a, id, path)) < 0)
 		return err;
 	slot = lg_oidmap_get(&a->index, id, &val) ? (long)val : new_entry(a, id);
@@ -391,12 +391,16 @@ static bool mode_is_file(uint16_t mode)
 	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
 }
 
+/* The slot of one side of a change. New sides, walked in phase 1, are
+ * queued for the reader; old sides, needed while a window is decided, are
+ * read here (blob_slot() also reads a blob still waiting for the reader),
+ * since their answer is needed now. */
 static int side_slot(long *slot, struct lg_added *a, git_tree *tree, const char *path, const git_oid *id,
-		     uint16_t mode, bool go)
+		     uint16_t mode, bool go, bool queue)
 {
 	*slot = -1;
 	if (mode_is_file(mode))
-		return queue_slot(slot, a, id, path);
+		return queue ? queue_slot(slot, a, id, path) : blob_slot(slot, a, id, path);
 	if (mode == GIT_FILEMODE_LINK && go && tree)
 		return resolve_link(slot, a, tree, path, id);
 	return 0; /* absent, submodules, and symlinks that are not Go files */
@@ -514,7 +518,7 @@ static int collect_changes(struct changes *out, struct lg_added *a, git_tree *pa
 	for (i = 0; !err && i < out->n; i++) {
 		struct change *c = &out->v[i];
 
-		err = side_slot(&c->new_blob, a, tree, c->path, &c->new_id, c->new_mode, c->go);
+		err = side_slot(&c->new_blob, a, tree, c->path, &c->new_id, c->new_mode, c->go, true);
 	}
 	return err;
 }
@@ -529,7 +533,7 @@ static int old_slot(long *out, struct lg_added *a, struct side *s, struct change
 		if (c->old_mode == GIT_FILEMODE_LINK && c->go && s->has_parent && !s->ptree &&
 		    git_tree_lookup(&s->ptree, a->repo, &s->ptree_id) < 0)
 			return lg_error_set_git(LG_ENOTFOUND, "cannot read the tree of a parent commit");
-		err = side_slot(&c->old_blob, a, s->ptree, c->path, &c->old_id, c->old_mode, c->go);
+		err = side_slot(&c->old_blob, a, s->ptree, c->path, &c->old_id, c->old_mode, c->go, false);
 	}
 	*out = c->old_blob;
 	return err;

@@ -39,6 +39,20 @@ test_expect_success 'normal push (A): one commit on a history with many refs add
 	expect_no_grep "remote: linkgate" "$ERR"
 '
 
+test_expect_success 'a long push whose revert brings back a blob the reader has not answered yet adds nothing' '
+	git init -q --bare rv.git && git init -q rvw && cd rvw &&
+	bare_linkname_go | write_file f/f.go && commit_all base &&
+	git push -q ../rv.git HEAD:refs/heads/main &&
+	"$LINKGATE" install ../rv.git >/dev/null &&
+	cp f/f.go "$TRASH/base.go.keep" &&
+	echo "// edited" >>f/f.go && commit_all "edit beside the directive" &&
+	i=0; while [ $i -lt 258 ]; do echo $i >n.txt; git add n.txt; git commit -q -m "n $i"; i=$((i + 1)); done &&
+	cp "$TRASH/base.go.keep" f/f.go && commit_all "revert the edit" &&
+	LINKGATE_DEBUG=1 git push ../rv.git HEAD:refs/heads/main 2>"$ERR" &&
+	expect_grep "walked 260 new commits" "$ERR" &&
+	expect_grep "0 findings" "$ERR"
+'
+
 test_expect_success 'the harness itself runs (quick mode) and its counts agree' '
 	bash "$LG_SRCDIR/bench/run.sh" --quick --runs 1 --linkgate "$LINKGATE" >bench.out 2>&1 || { cat bench.out; false; } &&
 	expect_grep "^| 200 |" bench.out
