@@ -8,6 +8,7 @@
 #include "linkgate/gofacts.h"
 #include "linkgate/oidmap.h"
 #include "linkgate/prefetch.h"
+#include "linkgate/treememo.h"
 
 #define BLOB_LN LG_BLOB_LINKNAME
 #define BLOB_FLAG LG_BLOB_FLAG
@@ -27,6 +28,7 @@ struct blob_entry {
 
 struct lg_added {
 	git_repository *repo;
+	struct lg_treememo *trees;
 	const struct lg_config *cfg;
 	struct lg_flags *flags;
 	struct lg_oidmap index;
@@ -95,6 +97,7 @@ int lg_added_new(struct lg_added **out, git_repository *repo, const struct lg_co
 	a->repo = repo;
 	a->cfg = cfg;
 	lg_oidmap_init(&a->index);
+	a->trees = lg_treememo_new(repo);
 	lg_buf_init(&a->key);
 	if ((err = lg_flags_new(&a->flags)) < 0) {
 		lg_added_free(a);
@@ -121,6 +124,7 @@ void lg_added_free(struct lg_added *a)
 		}
 	}
 	free(a->blobs);
+	lg_treememo_free(a->trees);
 	lg_oidmap_release(&a->index);
 	lg_flags_free(a->flags);
 	lg_buf_release(&a->key);
@@ -373,7 +377,7 @@ static int resolve_link(long *slot, struct lg_added *a, git_tree *tree, const ch
 			lg_buf_putc(&target, '/');
 		lg_buf_puts(&target, parts[i]);
 	}
-	if (nparts && git_tree_entry_bypath(&te, tree, target.ptr) == 0 &&
+	if (nparts && lg_treememo_bypath(&te, a->trees, tree, target.ptr) == 0 &&
 	    (git_tree_entry_filemode(te) == GIT_FILEMODE_BLOB || git_tree_entry_filemode(te) == GIT_FILEMODE_BLOB_EXECUTABLE))
 		err = blob_slot(slot, a, git_tree_entry_id(te), path);
 done:
@@ -486,8 +490,8 @@ static int diff_trees(struct lg_added *a, struct changes *out, git_tree *old, gi
 			continue;
 		}
 		/* Equal names compare equal only when both are trees. */
-		if ((eo && git_tree_lookup(&so, a->repo, git_tree_entry_id(eo)) < 0) ||
-		    (en && git_tree_lookup(&sn, a->repo, git_tree_entry_id(en)) < 0)) {
+		if ((eo && lg_treememo_open(&so, a->trees, git_tree_entry_id(eo)) < 0) ||
+		    (en && lg_treememo_open(&sn, a->trees, git_tree_entry_id(en)) < 0)) {
 			err = lg_error_set_git(LG_ENOTFOUND, "cannot read a pushed tree");
 		} else {
 			lg_buf_puts(dir, git_tree_entry_name(eo ? eo : en));
@@ -531,7 +535,7 @@ static int old_slot(long *out, struct lg_added *a, struct side *s, struct change
 	if (c->old_blob == SLOT_UNREAD) {
 		/* Only a symlinked Go file needs the parent's tree. */
 		if (c->old_mode == GIT_FILEMODE_LINK && c->go && s->has_parent && !s->ptree &&
-		    git_tree_lookup(&s->ptree, a->repo, &s->ptree_id) < 0)
+		    lg_treememo_open(&s->ptree, a->trees, &s->ptree_id) < 0)
 			return lg_error_set_git(LG_ENOTFOUND, "cannot read the tree of a parent commit");
 		err = side_slot(&c->old_blob, a, s->ptree, c->path, &c->old_id, c->old_mode, c->go, false);
 	}
@@ -964,6 +968,7 @@ static int emit(struct lg_added *a, struct lg_findings *out, struct side *s0, st
 		}
 		f->ref = node->ref;
 		f->commit = &node->info;
+		node->has_findings = true;
 		lg_findings_add(out, f);
 	}
 	git_blob_free(blob);
@@ -1048,43 +1053,58 @@ static void sides_free(struct side *sides, size_t n)
 	free(sides);
 }
 
+/* The tree of the i-th parent of node: from the set when the parent is
+ * new (the walk kept it), else read from the parent commit. */
+static int parent_tree_id(git_oid *out, struct lg_added *a, const struct lg_commitset *set,
+			  const struct lg_commit_node *node, unsigned i)
+{
+	git_commit *parent = NULL;
+	size_t p;
+
+	if (lg_oidmap_get(&set->index, &node->parent_ids[i], &p)) {
+		*out = set->v[p].tree;
+		return 0;
+	}
+	if (git_commit_lookup(&parent, a->repo, &node->parent_ids[i]) < 0)
+		return lg_error_set_git(LG_ENOTFOUND, "cannot read the parent of a pushed commit");
+	*out = *git_commit_tree_id(parent);
+	git_commit_free(parent);
+	return 0;
+}
+
 /* Phase 1 for one commit: what changed against each parent (a root commit
  * against the empty tree, so it adds all it holds). New-side blobs are
- * read, or queued for the reader thread. */
-static int collect_commit(struct side **out, size_t *nout, struct lg_added *a, const struct lg_commit_node *node)
+ * read, or queued for the reader. */
+static int collect_commit(struct side **out, size_t *nout, struct lg_added *a, const struct lg_commitset *set,
+			  const struct lg_commit_node *node)
 {
-	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	struct side *sides;
 	size_t nsides = node->nparents_all ? node->nparents_all : 1, i;
 	int err = 0;
 
 	sides = lg_xcalloc(nsides, sizeof(*sides));
-	if (git_commit_lookup(&commit, a->repo, &node->oid) < 0 || git_commit_tree(&tree, commit) < 0) {
-		err = lg_error_set_git(LG_ENOTFOUND, "cannot read a pushed commit");
+	if (lg_treememo_open(&tree, a->trees, &node->tree) < 0) {
+		err = lg_error_set_git(LG_ENOTFOUND, "cannot read the tree of a pushed commit");
 		goto done;
 	}
 	for (i = 0; i < nsides && !err; i++) {
-		git_commit *parent = NULL;
 		git_tree *ptree = NULL;
 
-		if (node->nparents_all &&
-		    (git_commit_parent(&parent, commit, (unsigned)i) < 0 || git_commit_tree(&ptree, parent) < 0)) {
-			git_commit_free(parent);
-			err = lg_error_set_git(LG_ENOTFOUND, "cannot read the parent of a pushed commit");
-			break;
-		}
-		if (ptree) {
+		if (node->nparents_all) {
+			if ((err = parent_tree_id(&sides[i].ptree_id, a, set, node, (unsigned)i)) < 0)
+				break;
+			if (lg_treememo_open(&ptree, a->trees, &sides[i].ptree_id) < 0) {
+				err = lg_error_set_git(LG_ENOTFOUND, "cannot read the tree of a parent commit");
+				break;
+			}
 			sides[i].has_parent = true;
-			sides[i].ptree_id = *git_tree_id(ptree);
 		}
 		err = collect_changes(&sides[i].ch, a, ptree, tree);
 		git_tree_free(ptree);
-		git_commit_free(parent);
 	}
 done:
 	git_tree_free(tree);
-	git_commit_free(commit);
 	if (err < 0) {
 		sides_free(sides, nsides);
 		return err;
@@ -1130,7 +1150,7 @@ int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitse
 		size_t lo = w * WINDOW, hi = lo + WINDOW < set->n ? lo + WINDOW : set->n;
 
 		for (i = lo; w < nwin && i < hi && !err; i++) {
-			err = collect_commit(&sides[i], &nsides[i], a, &set->v[i]);
+			err = collect_commit(&sides[i], &nsides[i], a, set, &set->v[i]);
 			if (!err)
 				err = lg_deadline_check();
 		}

@@ -12,6 +12,7 @@
 #include "linkgate/gomod.h"
 #include "linkgate/gosrc.h"
 #include "linkgate/oidmap.h"
+#include "linkgate/treememo.h"
 #include "linkgate/targetclass.h"
 #include "linkgate/yamlx.h"
 
@@ -33,6 +34,7 @@ struct lg_facts {
 	git_repository *repo;
 	const struct lg_config *cfg;
 	struct lg_gosrc *gosrc;
+	struct lg_treememo *trees;
 	struct lg_oidmap index;
 	struct go_blob **blobs;
 	size_t nblobs, alloc;
@@ -69,6 +71,7 @@ int lg_facts_new(struct lg_facts **out, git_repository *repo, const struct lg_co
 	fx->repo = repo;
 	fx->cfg = cfg;
 	lg_oidmap_init(&fx->index);
+	fx->trees = lg_treememo_new(repo);
 	if (cfg->go_source.n && (err = lg_gosrc_new(&fx->gosrc, &cfg->go_source)) < 0) {
 		lg_facts_free(fx);
 		return err;
@@ -91,6 +94,7 @@ void lg_facts_free(struct lg_facts *fx)
 	free(fx->blobs);
 	lg_oidmap_release(&fx->index);
 	lg_gosrc_free(fx->gosrc);
+	lg_treememo_free(fx->trees);
 	free(fx);
 }
 
@@ -150,7 +154,8 @@ done:
 	return ret;
 }
 
-int lg_facts_read_file(git_blob **out, git_repository *repo, git_tree *tree, const char *path)
+/* lg_facts_read_file(), with the directories opened through m (may be NULL). */
+static int read_file(git_blob **out, git_repository *repo, struct lg_treememo *m, git_tree *tree, const char *path)
 {
 	git_tree_entry *te = NULL;
 	char *cur = lg_xstrdup(path), *next;
@@ -161,7 +166,7 @@ int lg_facts_read_file(git_blob **out, git_repository *repo, git_tree *tree, con
 		git_blob *b = NULL;
 		git_filemode_t mode;
 
-		if (git_tree_entry_bypath(&te, tree, cur) < 0) {
+		if (lg_treememo_bypath(&te, m, tree, cur) < 0) {
 			git_error_clear();
 			break;
 		}
@@ -190,9 +195,14 @@ int lg_facts_read_file(git_blob **out, git_repository *repo, git_tree *tree, con
 	return err;
 }
 
+int lg_facts_read_file(git_blob **out, git_repository *repo, git_tree *tree, const char *path)
+{
+	return read_file(out, repo, NULL, tree, path);
+}
+
 static int tree_blob(git_blob **out, struct tctx *t, const char *path)
 {
-	return lg_facts_read_file(out, t->fx->repo, t->tree, path);
+	return read_file(out, t->fx->repo, t->fx->trees, t->tree, path);
 }
 
 /* The analysis of a Go blob, from the run's cache. */
@@ -226,7 +236,7 @@ static int tree_go(struct go_blob **out, struct tctx *t, const char *path)
 
 	*out = NULL;
 	/* A regular file analysed before is answered by its id alone. */
-	if (git_tree_entry_bypath(&te, t->tree, path) == 0 && is_file_mode(git_tree_entry_filemode(te)) &&
+	if (lg_treememo_bypath(&te, t->fx->trees, t->tree, path) == 0 && is_file_mode(git_tree_entry_filemode(te)) &&
 	    lg_oidmap_get(&t->fx->index, git_tree_entry_id(te), &slot)) {
 		git_tree_entry_free(te);
 		*out = t->fx->blobs[slot];
@@ -359,11 +369,11 @@ static int tree_ci(struct tctx *t)
 	if ((err = read_ci_file(t, ".gitlab-ci.yml", root->mod.go)) < 0 ||
 	    (err = read_ci_file(t, ".gitlab-ci.yaml", root->mod.go)) < 0)
 		return err;
-	if (git_tree_entry_bypath(&te, t->tree, ".github/workflows") < 0) {
+	if (lg_treememo_bypath(&te, t->fx->trees, t->tree, ".github/workflows") < 0) {
 		git_error_clear();
 		return 0;
 	}
-	if (git_tree_entry_type(te) == GIT_OBJECT_TREE && git_tree_lookup(&wf, t->fx->repo, git_tree_entry_id(te)) < 0) {
+	if (git_tree_entry_type(te) == GIT_OBJECT_TREE && lg_treememo_open(&wf, t->fx->trees, git_tree_entry_id(te)) < 0) {
 		git_tree_entry_free(te);
 		return lg_error_set_git(LG_ENOTFOUND, ".github/workflows");
 	}
@@ -568,9 +578,9 @@ static int load_dir(struct tctx *t, const char *dir)
 	if (!*dir) {
 		if (git_tree_dup(&dt, t->tree) < 0)
 			return lg_error_set_git(LG_ERROR, "cannot read the tree");
-	} else if (git_tree_entry_bypath(&te, t->tree, dir) < 0) {
+	} else if (lg_treememo_bypath(&te, t->fx->trees, t->tree, dir) < 0) {
 		git_error_clear();
-	} else if (git_tree_entry_type(te) == GIT_OBJECT_TREE && git_tree_lookup(&dt, t->fx->repo, git_tree_entry_id(te)) < 0) {
+	} else if (git_tree_entry_type(te) == GIT_OBJECT_TREE && lg_treememo_open(&dt, t->fx->trees, git_tree_entry_id(te)) < 0) {
 		err = lg_error_set_git(LG_ENOTFOUND, dir);
 	}
 	git_tree_entry_free(te);
@@ -907,35 +917,61 @@ int lg_facts_fill_tree(struct lg_facts *fx, git_tree *tree, struct lg_finding *c
 	return err;
 }
 
-static int cmp_by_commit(const void *x, const void *y)
-{
-	const struct lg_finding *a = *(struct lg_finding *const *)x, *b = *(struct lg_finding *const *)y;
+/* A finding in the order facts are gathered: grouped by commit, the groups
+ * in the order their first finding came (the push's order, parents first,
+ * so consecutive commits share most trees in the memo). */
+struct ordered {
+	size_t group, i;
+	git_oid commit;
+};
 
-	return strcmp(a->commit->id, b->commit->id);
+static int cmp_ordered(const void *x, const void *y)
+{
+	const struct ordered *a = x, *b = y;
+
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
 }
 
 int lg_facts_fill(struct lg_facts *fx, struct lg_findings *findings)
 {
-	struct lg_finding **v = NULL;
-	size_t i, n = 0;
+	struct ordered *o = lg_xcalloc(findings->n + 1, sizeof(*o));
+	struct lg_finding **v = lg_xcalloc(findings->n + 1, sizeof(*v));
+	struct lg_oidmap first;
+	size_t i, n = 0, group;
 	int err = 0;
 
-	v = lg_xcalloc(findings->n + 1, sizeof(*v));
-	for (i = 0; i < findings->n; i++)
-		if (findings->v[i]->commit && findings->v[i]->commit->id[0])
-			v[n++] = findings->v[i];
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_by_commit);
+	lg_oidmap_init(&first);
+	for (i = 0; i < findings->n && !err; i++) {
+		const struct lg_finding *f = findings->v[i];
+
+		if (!f->commit || !f->commit->id[0])
+			continue;
+		if (git_oid_fromstr(&o[n].commit, f->commit->id) < 0) {
+			err = lg_error_set(LG_ERROR, "a finding names a malformed commit id");
+			break;
+		}
+		if (!lg_oidmap_get(&first, &o[n].commit, &group)) {
+			group = n;
+			lg_oidmap_put(&first, &o[n].commit, group);
+		}
+		o[n].group = group;
+		o[n++].i = i;
+	}
+	lg_oidmap_release(&first);
+	qsort(o, n, sizeof(*o), cmp_ordered);
+	for (i = 0; i < n; i++)
+		v[i] = findings->v[o[i].i];
 	for (i = 0; i < n && err == 0;) {
 		size_t e = i;
-		git_oid id;
 		git_commit *c = NULL;
 		git_tree *tree = NULL;
 
-		while (e < n && !strcmp(v[e]->commit->id, v[i]->commit->id))
+		while (e < n && o[e].group == o[i].group)
 			e++;
-		if (git_oid_fromstr(&id, v[i]->commit->id) < 0 || git_commit_lookup(&c, fx->repo, &id) < 0 ||
-		    git_commit_tree(&tree, c) < 0)
+		if (git_commit_lookup(&c, fx->repo, &o[i].commit) < 0 ||
+		    lg_treememo_open(&tree, fx->trees, git_commit_tree_id(c)) < 0)
 			err = lg_error_set_git(LG_ENOTFOUND, "cannot read the tree of a pushed commit");
 		else
 			err = lg_facts_fill_tree(fx, tree, v + i, e - i);
@@ -944,6 +980,7 @@ int lg_facts_fill(struct lg_facts *fx, struct lg_findings *findings)
 		i = e;
 	}
 	free(v);
+	free(o);
 	return err;
 }
 

@@ -84,6 +84,7 @@ void lg_run_init(struct lg_run *r, const struct lg_config *cfg, git_repository *
 	r->repo = repo;
 	r->push = push;
 	lg_commitset_init(&r->set);
+	r->set.signoff_key = cfg->trailers.signoff;
 	lg_findings_init(&r->findings);
 	lg_verdict_init(&r->verdict);
 	r->ref_verdicts = lg_xcalloc(push->nupdates + 1, sizeof(*r->ref_verdicts));

@@ -82,3 +82,10 @@ void lg_oidmap_put(struct lg_oidmap *m, const git_oid *id, size_t val)
 	}
 	m->vals[slot] = val;
 }
+
+void lg_oidmap_clear(struct lg_oidmap *m)
+{
+	if (m->cap)
+		memset(m->used, 0, m->cap);
+	m->n = 0;
+}

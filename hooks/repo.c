@@ -7,12 +7,14 @@
 #include <git2/sys/repository.h>
 #include <sys/stat.h>
 
-/* libgit2 caches are bounded so a history import's memory is the blobs in
- * flight plus these, not the whole pack. The object cache counts raw
- * object sizes while parsed trees and commits take several times that, so
- * its limit is small: 2 MiB keeps a 5,000-commit import near 54 MB of peak
- * RSS (8 MiB measured 78 MB) and still holds the parent's trees for the
- * next commit's comparison. */
+/* libgit2's caches are bounded so a history import's memory is the blobs in
+ * flight plus these, not the whole pack. Its object cache is off: the
+ * detection keeps the trees it needs again itself (treememo.h) and the walk
+ * keeps what it needs of each commit, so every object is read about once;
+ * the cache, bounded small for memory, evicted in hash order and its
+ * eviction scans cost more than its hits saved (a third of a history
+ * import's instructions). The size limit stays for any caller that turns
+ * caching back on. */
 #define LG_GIT_CACHE_BYTES (2 * 1024 * 1024)
 #define LG_GIT_MWINDOW_MAPPED (8 * 1024 * 1024)
 
@@ -23,6 +25,7 @@ void lg_repo_global_init(bool hook_mode)
 	if (!done) {
 		git_libgit2_init();
 		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)LG_GIT_CACHE_BYTES);
+		git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)LG_GIT_MWINDOW_MAPPED);
 		/* Every id was computed by git itself from the content when the
 		 * objects arrived (index-pack, unpack-objects), so hashing each

@@ -19,6 +19,7 @@ void lg_commitset_release(struct lg_commitset *s)
 
 	for (i = 0; i < s->n; i++) {
 		free(s->v[i].parents);
+		free(s->v[i].parent_ids);
 		lg_commit_info_release(&s->v[i].info);
 	}
 	free(s->v);
@@ -246,8 +247,14 @@ int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid 
 		}
 		idx = add_node(s, &oid);
 		s->v[idx].nparents_all = git_commit_parentcount(c);
+		s->v[idx].tree = *git_commit_tree_id(c);
+		s->v[idx].maybe_signoff = !s->signoff_key || strcasestr(git_commit_message_raw(c), s->signoff_key);
+		if (s->v[idx].nparents_all)
+			s->v[idx].parent_ids = lg_xcalloc(s->v[idx].nparents_all, sizeof(git_oid));
 		for (k = 0; k < s->v[idx].nparents_all; k++) {
 			size_t p;
+
+			s->v[idx].parent_ids[k] = *git_commit_parent_id(c, (unsigned)k);
 
 			/* Reverse topological order: parents in the set came first. */
 			if (lg_oidmap_get(&s->index, git_commit_parent_id(c, (unsigned)k), &p) && p >= first) {
@@ -419,7 +426,7 @@ int lg_commitset_load_info(struct lg_commitset *s, git_repository *repo, const s
 	for (i = 0; i < s->n; i++) {
 		git_commit *c = NULL;
 
-		if (s->v[i].info.message)
+		if (s->v[i].info.message || !(s->v[i].has_findings || s->v[i].maybe_signoff))
 			continue;
 		if ((err = lg_deadline_check()) < 0)
 			goto done;
@@ -468,7 +475,8 @@ int lg_commitset_load_info(struct lg_commitset *s, git_repository *repo, const s
 				struct lg_commit_node *n = &s->v[stack[--nstack]];
 				size_t k;
 
-				add_signoff(&n->info, value, ci);
+				if (n->info.message)
+					add_signoff(&n->info, value, ci);
 				for (k = 0; k < n->nparents; k++) {
 					size_t p = n->parents[k];
 

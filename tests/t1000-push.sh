@@ -101,6 +101,20 @@ Platform-Signoff: Pat Platform <pat@example.com>" &&
 	push origin HEAD:main && expect_push_accepted
 '
 
+test_expect_success 'a sign-off whose key is written in another case still covers (keys are case-insensitive)' '
+	git fetch -q && git checkout -q -b feat3 origin/main &&
+	compliant_go | sed -e "s/fastrand/fastrand3/g" | write_file rand3/r.go &&
+	git add -A && git commit -q -m "third linkname
+
+Issue: PLAT-125" &&
+	git checkout -q -b integ3 origin/main &&
+	git merge -q --no-ff --no-edit feat3 &&
+	git commit -q --amend -m "Merge feat3
+
+platform-SIGNOFF: Pat Platform <pat@example.com>" &&
+	push origin HEAD:main && expect_push_accepted
+'
+
 test_expect_success 'a directive inside a raw string in a code generator is not flagged' '
 	git fetch -q && git checkout -q -b t6 origin/main &&
 	write_file gen/gen.go <<-\GO &&

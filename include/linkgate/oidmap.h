@@ -25,5 +25,7 @@ void lg_oidmap_release(struct lg_oidmap *m);
 bool lg_oidmap_get(const struct lg_oidmap *m, const git_oid *id, size_t *val);
 /* Inserts or replaces. */
 void lg_oidmap_put(struct lg_oidmap *m, const git_oid *id, size_t val);
+/* Empties the map, keeping its storage. */
+void lg_oidmap_clear(struct lg_oidmap *m);
 
 #endif

@@ -27,14 +27,27 @@ struct lg_commit_node {
 	size_t *parents;        /* indices of parents that are in the set */
 	size_t nparents;        /* of those */
 	unsigned nparents_all;  /* all parents, in the set or not */
+	git_oid *parent_ids;    /* all nparents_all of them, in order */
+	git_oid tree;
+	/* The message mentions the sign-off trailer's key, so it may carry
+	 * a sign-off (lg_commitset_load_info() parses it to know). */
+	bool maybe_signoff;
+	bool has_findings;      /* set by detection */
 	struct lg_commit_info info; /* filled by lg_commitset_load_info() */
 };
 
+/* The walk reads each commit once and keeps what later stages need of it
+ * (parents, tree, whether it may carry a sign-off), so detection and
+ * lg_commitset_load_info() read again only commits with findings and
+ * sign-off carriers. */
 struct lg_commitset {
 	struct lg_commit_node *v;
 	size_t n;
 	size_t alloc;
 	struct lg_oidmap index;
+	/* The sign-off trailer's key (cfg->trailers.signoff); NULL: every
+	 * commit may carry a sign-off. Set before the walk. */
+	const char *signoff_key;
 };
 
 void lg_commitset_init(struct lg_commitset *s);
@@ -65,9 +78,11 @@ int lg_walk_peel_tip(git_oid *out, git_repository *repo, const struct lg_ref_upd
 int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid *tips, const char *const *refs,
 		    size_t ntips, const git_oid *known, size_t nknown, long max_commits);
 
-/* Fills info for every commit of the set and computes sign-off coverage:
- * a trailer named cfg->trailers.signoff covers the commit carrying it and
- * every commit of the set that commit reaches. */
+/* Fills info for the commits with findings and those carrying a sign-off,
+ * and computes sign-off coverage: a trailer named cfg->trailers.signoff
+ * covers the commit carrying it and every commit of the set that commit
+ * reaches (recorded in the info of the commits with findings: no one reads
+ * another commit's info). */
 int lg_commitset_load_info(struct lg_commitset *s, git_repository *repo, const struct lg_config *cfg);
 
 /* Fills one commit's info from the object (message, people, trailers,

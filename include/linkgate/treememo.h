@@ -1,0 +1,40 @@
+/*
+ * treememo.h — the trees a run opened recently, kept for the next lookup.
+ *
+ * Walking a history compares each commit's tree with its parent's. The
+ * parent's trees are mostly ones an earlier commit of the walk opened as
+ * its new side (the previous commit's root, a directory changed a few
+ * commits ago), so keeping recent trees spares inflating them again.
+ * libgit2's own object cache is switched off (repo.c): bounded small for
+ * memory it evicts in hash order, missed four lookups in ten in a history
+ * import, and its eviction scans cost more than the reads it saved.
+ *
+ * The memo keeps at most LG_TREEMEMO_TREES trees and LG_TREEMEMO_ENTRIES
+ * tree entries (a parsed tree's size), replacing the oldest first; a
+ * directory of more than a quarter of the entry budget is never kept.
+ */
+#ifndef LINKGATE_TREEMEMO_H
+#define LINKGATE_TREEMEMO_H
+
+#include "linkgate/common.h"
+
+#include <git2.h>
+
+#define LG_TREEMEMO_TREES 1024
+#define LG_TREEMEMO_ENTRIES 65536
+
+struct lg_treememo;
+
+struct lg_treememo *lg_treememo_new(git_repository *repo);
+void lg_treememo_free(struct lg_treememo *m);
+
+/* Opens tree id, from the memo when it is there; the caller frees *out.
+ * Returns 0 or libgit2's negative code (its error is set). */
+int lg_treememo_open(git_tree **out, struct lg_treememo *m, const git_oid *id);
+
+/* git_tree_entry_bypath() with the trees on the way opened through the
+ * memo (m NULL: libgit2's own). *out is owned by the caller; a missing
+ * path is GIT_ENOTFOUND. */
+int lg_treememo_bypath(git_tree_entry **out, struct lg_treememo *m, const git_tree *root, const char *path);
+
+#endif
