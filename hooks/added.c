@@ -968,7 +968,10 @@ static int emit(struct lg_added *a, struct lg_findings *out, struct side *s0, st
 		}
 		f->ref = node->ref;
 		f->commit = &node->info;
-		node->has_findings = true;
+		if (!node->has_findings) {
+			node->has_findings = true;
+			git_oid_tostr(node->info.id, sizeof(node->info.id), &node->oid);
+		}
 		lg_findings_add(out, f);
 	}
 	git_blob_free(blob);
@@ -1129,10 +1132,11 @@ static int decide_commit(struct lg_added *a, struct lg_findings *out, struct lg_
  * so memory does not grow with the length of the push. */
 #define WINDOW 256
 
-int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitset *set, long max_findings)
+int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitset *set, long max_findings,
+		 lg_added_window_fn on_window, void *ctx)
 {
 	struct side **sides = NULL;
-	size_t *nsides = NULL, *mark = NULL, i, w, nwin = (set->n + WINDOW - 1) / WINDOW;
+	size_t *nsides = NULL, *mark = NULL, i, w, from, nwin = (set->n + WINDOW - 1) / WINDOW;
 	int err = 0;
 
 	/* Two cores: a forked reader inflates blobs while this process walks
@@ -1159,6 +1163,7 @@ int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitse
 			continue;
 		lo = (w - 1) * WINDOW;
 		hi = lo + WINDOW < set->n ? lo + WINDOW : set->n;
+		from = out->n;
 		err = w == nwin ? apply_prefetch(a) : apply_upto(a, mark[w - 1]);
 		for (i = lo; i < hi && !err; i++) {
 			err = decide_commit(a, out, &set->v[i], sides[i], nsides[i]);
@@ -1170,6 +1175,8 @@ int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitse
 			if (!err)
 				err = lg_deadline_check();
 		}
+		if (!err && on_window && out->n > from)
+			err = on_window(ctx, out, from);
 	}
 	for (i = 0; i < set->n; i++)
 		sides_free(sides[i], nsides[i]);

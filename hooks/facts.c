@@ -983,15 +983,3 @@ int lg_facts_fill(struct lg_facts *fx, struct lg_findings *findings)
 	free(o);
 	return err;
 }
-
-int lg_facts_run(git_repository *repo, const struct lg_config *cfg, struct lg_findings *findings)
-{
-	struct lg_facts *fx = NULL;
-	int err;
-
-	if ((err = lg_facts_new(&fx, repo, cfg)) < 0)
-		return err;
-	err = lg_facts_fill(fx, findings);
-	lg_facts_free(fx);
-	return err;
-}

@@ -105,15 +105,35 @@ void lg_run_release(struct lg_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* The facts stage runs window by window inside detection, on the main
+ * process's spare time while the blob reader works (added.h). */
+struct detect_ctx {
+	struct lg_run *r;
+	struct lg_facts *fx;    /* created with the first finding */
+};
+
+static int facts_window(void *ctx, struct lg_findings *out, size_t from)
+{
+	struct detect_ctx *d = ctx;
+	struct lg_findings part = { out->v + from, out->n - from, 0 };
+	int err;
+
+	if (!d->fx && (err = lg_facts_new(&d->fx, d->r->repo, d->r->cfg)) < 0)
+		return err;
+	return lg_facts_fill(d->fx, &part);
+}
+
 static int detect(struct lg_run *r)
 {
+	struct detect_ctx d = { r, NULL };
 	struct lg_added *a = NULL;
 	int err;
 
 	if ((err = lg_added_new(&a, r->repo, r->cfg)) < 0)
 		return err;
-	err = lg_added_run(a, &r->findings, &r->set, r->cfg->limits.max_findings);
+	err = lg_added_run(a, &r->findings, &r->set, r->cfg->limits.max_findings, facts_window, &d);
 	lg_added_free(a);
+	lg_facts_free(d.fx);
 	return err;
 }
 
@@ -236,14 +256,13 @@ static int evaluate_tips(struct lg_run *r, const git_oid *tips, const char *cons
 	debug("%ld ms: walked %zu new commit%s", lg_deadline_elapsed_ms(), r->set.n, r->set.n == 1 ? "" : "s");
 	if ((err = detect(r)) < 0)
 		goto done;
-	debug("%ld ms: %zu finding%s", lg_deadline_elapsed_ms(), r->findings.n, r->findings.n == 1 ? "" : "s");
+	debug("%ld ms: %zu finding%s, with their facts", lg_deadline_elapsed_ms(), r->findings.n,
+	      r->findings.n == 1 ? "" : "s");
 	/* Policies, and Lua with them, start only when there is a finding. */
 	if (r->findings.n) {
 		if ((err = lg_commitset_load_info(&r->set, r->repo, cfg)) < 0)
 			goto done;
-		if ((err = lg_facts_run(r->repo, cfg, &r->findings)) < 0)
-			goto done;
-		debug("%ld ms: facts done", lg_deadline_elapsed_ms());
+		debug("%ld ms: commit info loaded", lg_deadline_elapsed_ms());
 		if ((err = lg_policy_new(&policy, cfg)) < 0)
 			goto done;
 		err = lg_policy_eval(policy, &r->verdict, &r->findings, r->push, r->now);

@@ -32,10 +32,18 @@ struct lg_added;
 int lg_added_new(struct lg_added **out, git_repository *repo, const struct lg_config *cfg);
 void lg_added_free(struct lg_added *a);
 
-/* All the findings the commits of set add, in the set's order. Uses a
- * second thread to read blobs when the set is large (prefetch.h). More
- * than max_findings (> 0) findings is LG_ELIMIT. */
-int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitset *set, long max_findings);
+/* Called after each window of commits is decided, with the findings it
+ * added (out->v[from..out->n)), while the blob reader still works on the
+ * next window: later stages run here on the first core's spare time. A
+ * negative return stops the run with that error. */
+typedef int (*lg_added_window_fn)(void *ctx, struct lg_findings *out, size_t from);
+
+/* All the findings the commits of set add, in the set's order; each
+ * finding's commit is marked (has_findings) and its info id filled. Uses a
+ * second process to read blobs when the set is large (prefetch.h). More
+ * than max_findings (> 0) findings is LG_ELIMIT. on_window may be NULL. */
+int lg_added_run(struct lg_added *a, struct lg_findings *out, struct lg_commitset *set, long max_findings,
+		 lg_added_window_fn on_window, void *ctx);
 
 /* True if the go command builds files at this path at all: no path
  * component starts with '_' or '.', and no directory is named testdata. */

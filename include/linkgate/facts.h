@@ -33,12 +33,10 @@ void lg_facts_free(struct lg_facts *fx);
 int lg_facts_fill_tree(struct lg_facts *fx, git_tree *tree, struct lg_finding *const *v, size_t n);
 
 /* Fills the facts of every finding from its commit's tree (f->commit->id;
- * findings without a commit are left alone). */
+ * findings without a commit are left alone). Called once per window of
+ * detection in a hook (hook.c); what it learned of blobs and trees is kept
+ * in fx for the next call. */
 int lg_facts_fill(struct lg_facts *fx, struct lg_findings *findings);
-
-/* The whole stage for a hook or check: lg_facts_new, lg_facts_fill,
- * lg_facts_free. */
-int lg_facts_run(git_repository *repo, const struct lg_config *cfg, struct lg_findings *findings);
 
 /* The regular file at path in tree, following symlinks inside the tree
  * (at most 8 hops; a link leaving the tree is no file): *out is the blob
