@@ -14,7 +14,10 @@
 #   D  B at 1k, 2k, 4k, 8k commits; A at 1k, 10k, 100k refs
 #
 #   bench/run.sh [--quick] [--runs N] [--density K] [--linkgate PATH] [--keep DIR]
+#                [--b-sizes "N ..."] [--a-refs "R ..."]
 #
+# --b-sizes, --a-refs: the commit counts of B and the ref counts of A to run
+# (default "1000 2000 4000 5000 8000" and "1000 10000 100000"; "" skips).
 # --density K: in B, every K-th file write adds a linkname and every 2K-th
 # commit a disabling flag (default 50; 0 for none).
 #
@@ -28,6 +31,9 @@ runs=5
 density=50
 quick=
 keep=
+b_sizes="1000 2000 4000 5000 8000"
+a_refs="1000 10000 100000"
+a_commits=5000
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
@@ -35,7 +41,9 @@ while [ $# -gt 0 ]; do
 	--density) density=$2; shift ;;
 	--linkgate) linkgate=$2; shift ;;
 	--keep) keep=$2; shift ;;
-	*) echo "usage: bench/run.sh [--quick] [--runs N] [--density K] [--linkgate PATH] [--keep DIR]" >&2; exit 2 ;;
+	--b-sizes) b_sizes=$2; shift ;;
+	--a-refs) a_refs=$2; shift ;;
+	*) echo "usage: bench/run.sh [--quick] [--runs N] [--density K] [--linkgate PATH] [--keep DIR] [--b-sizes LIST] [--a-refs LIST]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -108,11 +116,14 @@ scenario_a() {
 	(cd "$cl" && for f in pkg/p1/f1.go pkg/p2/f2.go pkg/p3/f3.go; do echo "// touched" >>"$f"; done &&
 		git commit -qam "a normal change")
 	old=$(git --git-dir="$srv" rev-parse main)
-	printf '#!/bin/sh\nexec cat >/dev/null\n' >"$work/noop-hook"
-	chmod +x "$work/noop-hook"
+	# Both hooks are wrapped alike, and the wrapper notes how long the hook
+	# itself ran (microseconds): the push's wall time also holds git's own
+	# variance, which at 100,000 refs is larger than the hook.
 	"$linkgate" install --config "$work/linkgate.yml" "$srv" >/dev/null
-	cp "$srv/hooks/pre-receive" "$work/lg-hook"
-	: >"$work/a.lg"; : >"$work/a.noop"
+	timed_hook lg "'$linkgate' pre-receive --config '$work/linkgate.yml'" >"$work/lg-hook"
+	timed_hook noop "cat >/dev/null" >"$work/noop-hook"
+	chmod +x "$work/lg-hook" "$work/noop-hook"
+	: >"$work/a.lg"; : >"$work/a.noop"; : >"$work/a.hook.lg"; : >"$work/a.hook.noop"
 	for i in $(seq "$runs"); do
 		for which in lg noop; do
 			cp "$work/$which-hook" "$srv/hooks/pre-receive"
@@ -126,17 +137,24 @@ scenario_a() {
 			t1=$(now_ms); echo $((t1 - t0)) >>"$work/a.$which"
 		done
 	done
-	local lg noop
+	local lg noop hlg hnoop
 	lg=$(median <"$work/a.lg"); noop=$(median <"$work/a.noop")
-	echo "$refs $lg $noop $(awk -v a="$lg" -v b="$noop" 'BEGIN { printf "%.1f", a - b }')"
+	hlg=$(median <"$work/a.hook.lg"); hnoop=$(median <"$work/a.hook.noop")
+	echo "$refs $lg $noop $(awk -v a="$lg" -v b="$noop" 'BEGIN { printf "%.1f", a - b }')" \
+		"$(awk -v a="$hlg" -v b="$hnoop" 'BEGIN { printf "%.1f %.1f %.1f", a / 1000, b / 1000, (a - b) / 1000 }')"
+}
+
+# timed_hook NAME COMMAND: a pre-receive hook that runs COMMAND on its input
+# and appends its own run time in microseconds to $work/a.hook.NAME.
+timed_hook() {
+	printf '#!/bin/bash\nt0=${EPOCHREALTIME/./}\n%s\nrc=$?\nt1=${EPOCHREALTIME/./}\necho $((t1 - t0)) >>%q\nexit $rc\n' \
+		"$2" "$work/a.hook.$1"
 }
 
 echo "# linkgate benchmark — $(date -u +%F), $(nproc) cores, $(git --version), runs=$runs"
 echo "# linkgate: $("$linkgate" --version)"
 if [ -n "$quick" ]; then
 	b_sizes="200"; a_refs="100"; a_commits=200
-else
-	b_sizes="1000 2000 4000 5000 8000"; a_refs="1000 10000 100000"; a_commits=5000
 fi
 
 echo
@@ -152,10 +170,10 @@ done
 
 echo
 echo "## A: normal push (3 Go files) into $a_commits commits"
-echo "| refs | linkgate push ms | no-op hook push ms | added ms |"
-echo "|---|---|---|---|"
+echo "| refs | linkgate push ms | no-op hook push ms | added ms | linkgate hook ms | no-op hook ms | hook difference ms |"
+echo "|---|---|---|---|---|---|---|"
 for r in $a_refs; do
 	set -- $(scenario_a "$r" "$a_commits")
-	echo "| $1 | $2 | $3 | $4 |"
+	echo "| $1 | $2 | $3 | $4 | $5 | $6 | $7 |"
 done
 exit $status

@@ -24,6 +24,7 @@ void lg_repo_global_init(bool hook_mode)
 
 	if (!done) {
 		git_libgit2_init();
+		git_error_clear();
 		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)LG_GIT_CACHE_BYTES);
 		git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)LG_GIT_MWINDOW_MAPPED);
@@ -273,4 +274,27 @@ int lg_repo_check_tips(git_repository *repo, const struct lg_push *push)
 	}
 	git_odb_free(odb);
 	return err;
+}
+
+/*
+ * Debian's libgit2 is built with mbedTLS, whose initialisation, inside
+ * git_libgit2_init(), parses the system's whole CA bundle: 55 million
+ * instructions, most of a hook's start-up on a push that has nothing to
+ * check. linkgate never opens a network transport, so this program defines
+ * the one function that does that parsing, and the dynamic linker binds
+ * libgit2's call to it (a program's own definitions come first). It loads
+ * nothing: were a transport ever opened, no certificate would verify and
+ * the connection would fail, closed. It reports success with the chain left
+ * empty, so libgit2 records no error. A libgit2 built with another TLS
+ * library never calls it. Declared here: linkgate does not build against
+ * mbedTLS's headers. (PERFORMANCE.md, "Start-up".)
+ */
+struct mbedtls_x509_crt;
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
 }

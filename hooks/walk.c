@@ -233,6 +233,7 @@ int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid 
 
 	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
 		git_commit *c = NULL;
+		const char *msg;
 		size_t idx, k;
 
 		if (guard.err || (err = lg_deadline_check()) < 0)
@@ -248,7 +249,8 @@ int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid 
 		idx = add_node(s, &oid);
 		s->v[idx].nparents_all = git_commit_parentcount(c);
 		s->v[idx].tree = *git_commit_tree_id(c);
-		s->v[idx].maybe_signoff = !s->signoff_key || strcasestr(git_commit_message_raw(c), s->signoff_key);
+		msg = git_commit_message_raw(c);
+		s->v[idx].maybe_signoff = !s->signoff_key || (msg && strcasestr(msg, s->signoff_key));
 		if (s->v[idx].nparents_all)
 			s->v[idx].parent_ids = lg_xcalloc(s->v[idx].nparents_all, sizeof(git_oid));
 		for (k = 0; k < s->v[idx].nparents_all; k++) {
