@@ -200,17 +200,165 @@ static int walk_guard_cb(const git_oid *id, void *payload)
 	return g->err ? 1 : 0;
 }
 
-int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid *tips, const char *const *refs,
-		    size_t ntips, const git_oid *known, size_t nknown, long max_commits)
+/* What later stages need of a commit, read once here (walk.h). */
+static void fill_node(struct lg_commitset *s, size_t idx, git_commit *c)
+{
+	struct lg_commit_node *n = &s->v[idx];
+	const char *msg = git_commit_message_raw(c);
+	unsigned k;
+
+	n->nparents_all = git_commit_parentcount(c);
+	n->tree = *git_commit_tree_id(c);
+	n->maybe_signoff = !s->signoff_key || (msg && strcasestr(msg, s->signoff_key));
+	if (n->nparents_all)
+		n->parent_ids = lg_xcalloc(n->nparents_all, sizeof(git_oid));
+	for (k = 0; k < n->nparents_all; k++)
+		n->parent_ids[k] = *git_commit_parent_id(c, k);
+}
+
+/* The node's parents that are in the set, from index first on. */
+static void link_parents(struct lg_commitset *s, size_t idx, size_t first)
+{
+	struct lg_commit_node *n = &s->v[idx];
+	size_t k, p;
+
+	for (k = 0; k < n->nparents_all; k++) {
+		if (lg_oidmap_get(&s->index, &n->parent_ids[k], &p) && p >= first) {
+			n->parents = lg_xrealloc(n->parents, (n->nparents + 1) * sizeof(size_t));
+			n->parents[n->nparents++] = p;
+		}
+	}
+}
+
+static int read_commit(git_commit **out, git_repository *repo, const git_oid *id)
+{
+	if (git_commit_lookup(out, repo, id) < 0)
+		return lg_error_set_git(LG_ENOTFOUND, "cannot read a pushed commit");
+	return 0;
+}
+
+static int too_many(long max_commits)
+{
+	return lg_error_set(LG_ELIMIT, "the push adds more than %ld commits (limits.max_commits)", max_commits);
+}
+
+/*
+ * With nothing known and an empty set (a push into an empty repository,
+ * a new mirror) every commit the tips reach is new. libgit2's sorted walk
+ * reads each commit before returning the first, and returns only ids, so
+ * the set would read each commit twice; instead the commits are read once
+ * here, breadth first from the tips, and then put in order: a depth-first
+ * walk over the parents already in memory lists each commit after all its
+ * parents (first parents first, so a history's next commit usually
+ * follows its parent).
+ */
+static int collect_all(struct lg_commitset *s, git_repository *repo, const git_oid *tips, size_t ntips,
+		       long max_commits)
+{
+	struct lg_commit_node *sorted = NULL;
+	size_t i, k, n, nsorted = 0, *order = NULL, *where = NULL, *cursor = NULL, *stack = NULL, nstack;
+	unsigned char *state = NULL; /* 0 new, 1 on the stack, 2 listed */
+	int err = 0;
+
+	for (i = 0; i < ntips; i++) {
+		size_t t;
+
+		if (lg_oidmap_get(&s->index, &tips[i], &t))
+			continue;
+		if (max_commits > 0 && s->n >= (size_t)max_commits)
+			return too_many(max_commits);
+		add_node(s, &tips[i]);
+	}
+	/* Read each commit once; its parents join the set as they are met. */
+	for (i = 0; i < s->n; i++) {
+		git_commit *c = NULL;
+
+		if ((err = lg_deadline_check()) < 0 || (err = read_commit(&c, repo, &s->v[i].oid)) < 0)
+			goto done;
+		fill_node(s, i, c);
+		git_commit_free(c);
+		for (k = 0; k < s->v[i].nparents_all; k++) {
+			size_t p;
+
+			if (lg_oidmap_get(&s->index, &s->v[i].parent_ids[k], &p))
+				continue;
+			if (max_commits > 0 && s->n >= (size_t)max_commits) {
+				err = too_many(max_commits);
+				goto done;
+			}
+			add_node(s, &s->v[i].parent_ids[k]);
+		}
+	}
+	for (i = 0; i < s->n; i++)
+		link_parents(s, i, 0);
+
+	/* Parents before children: post-order of a depth-first walk. */
+	n = s->n;
+	order = lg_xcalloc(n, sizeof(*order));
+	cursor = lg_xcalloc(n, sizeof(*cursor));
+	stack = lg_xcalloc(n, sizeof(*stack));
+	state = lg_xcalloc(n, 1);
+	for (i = 0; i < ntips; i++) {
+		size_t t;
+
+		lg_oidmap_get(&s->index, &tips[i], &t);
+		if (state[t])
+			continue;
+		nstack = 0;
+		stack[nstack++] = t;
+		state[t] = 1;
+		while (nstack) {
+			size_t top = stack[nstack - 1];
+			const struct lg_commit_node *node = &s->v[top];
+
+			if (cursor[top] < node->nparents) {
+				size_t p = node->parents[cursor[top]++];
+
+				if (!state[p]) {
+					state[p] = 1;
+					stack[nstack++] = p;
+				}
+				continue;
+			}
+			state[top] = 2;
+			order[nsorted++] = top;
+			nstack--;
+		}
+	}
+	/* Every commit was reached from a tip, so all are listed. Renumber. */
+	where = lg_xcalloc(n, sizeof(*where));
+	sorted = lg_xcalloc(n, sizeof(*sorted));
+	for (i = 0; i < nsorted; i++)
+		where[order[i]] = i;
+	for (i = 0; i < nsorted; i++) {
+		sorted[i] = s->v[order[i]];
+		for (k = 0; k < sorted[i].nparents; k++)
+			sorted[i].parents[k] = where[sorted[i].parents[k]];
+		lg_oidmap_put(&s->index, &sorted[i].oid, i);
+	}
+	free(s->v);
+	s->v = sorted;
+	s->alloc = n;
+done:
+	free(order);
+	free(where);
+	free(cursor);
+	free(stack);
+	free(state);
+	return err;
+}
+
+/* Commits already in the set (from an earlier call) or reachable from a
+ * known tip are left out, so libgit2's walk decides what is new. */
+static int collect_revwalk(struct lg_commitset *s, git_repository *repo, const git_oid *tips, size_t ntips,
+			   const git_oid *known, size_t nknown, long max_commits)
 {
 	git_revwalk *walk = NULL;
 	struct walk_guard guard = { 0, 0 };
 	git_oid oid;
-	size_t first = s->n, i, *stack = NULL, nstack = 0, stackalloc = 0;
+	size_t first = s->n, i;
 	int err = 0, rc;
 
-	if (!ntips)
-		return 0;
 	if (git_revwalk_new(&walk, repo) < 0)
 		return lg_error_set_git(LG_ERROR, "cannot walk the history");
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
@@ -227,44 +375,26 @@ int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid 
 			goto done;
 		}
 	}
-	/* Commits already in the set (from an earlier call) are hidden too. */
 	for (i = 0; i < first; i++)
 		git_revwalk_hide(walk, &s->v[i].oid);
 
 	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
 		git_commit *c = NULL;
-		const char *msg;
-		size_t idx, k;
+		size_t idx;
 
 		if (guard.err || (err = lg_deadline_check()) < 0)
 			break;
 		if (max_commits > 0 && s->n >= (size_t)max_commits) {
-			err = lg_error_set(LG_ELIMIT, "the push adds more than %ld commits (limits.max_commits)", max_commits);
+			err = too_many(max_commits);
 			goto done;
 		}
-		if (git_commit_lookup(&c, repo, &oid) < 0) {
-			err = lg_error_set_git(LG_ENOTFOUND, "cannot read a pushed commit");
+		if ((err = read_commit(&c, repo, &oid)) < 0)
 			goto done;
-		}
 		idx = add_node(s, &oid);
-		s->v[idx].nparents_all = git_commit_parentcount(c);
-		s->v[idx].tree = *git_commit_tree_id(c);
-		msg = git_commit_message_raw(c);
-		s->v[idx].maybe_signoff = !s->signoff_key || (msg && strcasestr(msg, s->signoff_key));
-		if (s->v[idx].nparents_all)
-			s->v[idx].parent_ids = lg_xcalloc(s->v[idx].nparents_all, sizeof(git_oid));
-		for (k = 0; k < s->v[idx].nparents_all; k++) {
-			size_t p;
-
-			s->v[idx].parent_ids[k] = *git_commit_parent_id(c, (unsigned)k);
-
-			/* Reverse topological order: parents in the set came first. */
-			if (lg_oidmap_get(&s->index, git_commit_parent_id(c, (unsigned)k), &p) && p >= first) {
-				s->v[idx].parents = lg_xrealloc(s->v[idx].parents, (s->v[idx].nparents + 1) * sizeof(size_t));
-				s->v[idx].parents[s->v[idx].nparents++] = p;
-			}
-		}
+		fill_node(s, idx, c);
 		git_commit_free(c);
+		/* Reverse topological order: parents in the set came first. */
+		link_parents(s, idx, first);
 	}
 	/* A walk cut short by the guard may even look complete. */
 	if (guard.err || err < 0) {
@@ -272,10 +402,25 @@ int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid 
 			err = guard.err; /* its message is set */
 		goto done;
 	}
-	if (rc != GIT_ITEROVER) {
+	if (rc != GIT_ITEROVER)
 		err = lg_error_set_git(LG_ERROR, "history walk failed");
+done:
+	git_revwalk_free(walk);
+	return err;
+}
+
+int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid *tips, const char *const *refs,
+		    size_t ntips, const git_oid *known, size_t nknown, long max_commits)
+{
+	size_t first = s->n, i, *stack = NULL, nstack = 0, stackalloc = 0;
+	int err;
+
+	if (!ntips)
+		return 0;
+	err = !nknown && !first ? collect_all(s, repo, tips, ntips, max_commits)
+				: collect_revwalk(s, repo, tips, ntips, known, nknown, max_commits);
+	if (err < 0)
 		goto done;
-	}
 
 	/* Attribute each new commit to the first update that reaches it. An
 	 * ancestor of an attributed commit was reached by the same update, so
@@ -306,7 +451,6 @@ int lg_walk_collect(struct lg_commitset *s, git_repository *repo, const git_oid 
 	}
 done:
 	free(stack);
-	git_revwalk_free(walk);
 	return err;
 }
 

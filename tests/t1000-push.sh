@@ -277,4 +277,40 @@ test_expect_success 'files excluded by build constraints are scanned' '
 	expect_grep "ign/x.go" "$ERR"
 '
 
+# With no known history (an empty repository, nothing protected yet) the
+# hook reads the new commits itself, each once; otherwise libgit2's walk
+# hides what is known. Both must find the same new commits and findings:
+# the hook runs here on the same objects, once with nothing known and once
+# with an unrelated protected branch known.
+test_expect_success 'branches and merges new to a repository: the same commits and findings whether anything is known' '
+	cd "$TRASH" && git init -q imp && cd imp &&
+	echo "module example.com/m" >go.mod && echo "package m" >m.go && commit_all "initial" &&
+	git checkout -q -b side && bare_linkname_go | write_file a/a.go && commit_all "side linkname" &&
+	git checkout -q main && echo "// x" >>m.go && commit_all "c2" &&
+	git merge -q --no-ff --no-edit side &&
+	git checkout -q -b side2 main~2 && bare_linkname_go | sed "s/fastrand/cheaprand/g" | write_file c/c.go &&
+	commit_all "side2 linkname" &&
+	git checkout -q main && git merge -q --no-ff --no-edit side2 &&
+	git checkout -q -b other side && bare_linkname_go | write_file b/b.go && commit_all "other linkname" &&
+	git checkout -q --orphan base && git rm -rqf . && echo "package base" >base.go && commit_all "unrelated" &&
+	(cd "$TRASH" && make_server imp-empty "$TRASH/linkgate.yml" && make_server imp-known "$TRASH/linkgate.yml") &&
+	push "$TRASH/imp-known.git" base && expect_push_accepted &&
+	for s in imp-empty imp-known; do
+		push "$TRASH/$s.git" main:refs/review/main other:refs/review/other && expect_push_accepted || return 1
+	done &&
+	z=0000000000000000000000000000000000000000 &&
+	printf "%s %s refs/heads/main\n%s %s refs/heads/other\n" $z $(git rev-parse main) $z $(git rev-parse other) >"$TRASH/imp.in" &&
+	for s in imp-empty imp-known; do
+		(cd "$TRASH/$s.git" && GIT_DIR=. LINKGATE_DEBUG=1 "$LINKGATE" pre-receive --config "$TRASH/linkgate.yml" \
+			<"$TRASH/imp.in" >/dev/null 2>"$TRASH/$s.err"; test $? -eq 1) &&
+		expect_grep "checked 7 commits and 3 findings" "$TRASH/$s.err" &&
+		grep "^[0-9a-f]\{12\} " "$TRASH/$s.err" | cut -d" " -f1-2 | sort -u >"$TRASH/$s.found" || return 1
+	done &&
+	expect_grep "known history from the refs: 0 protected tips" "$TRASH/imp-empty.err" &&
+	expect_grep "known history from the refs: 1 protected tip" "$TRASH/imp-known.err" &&
+	expect_grep "a/a.go:5" "$TRASH/imp-empty.found" && expect_grep "b/b.go:5" "$TRASH/imp-empty.found" &&
+	expect_grep "c/c.go:5" "$TRASH/imp-empty.found" &&
+	cmp "$TRASH/imp-empty.found" "$TRASH/imp-known.found"
+'
+
 test_done
