@@ -355,21 +355,31 @@ static int collect_revwalk(struct lg_commitset *s, git_repository *repo, const g
 {
 	git_revwalk *walk = NULL;
 	struct walk_guard guard = { 0, 0 };
+	struct lg_oidmap given;
 	git_oid oid;
-	size_t first = s->n, i;
+	size_t first = s->n, i, dup;
 	int err = 0, rc;
 
 	if (git_revwalk_new(&walk, repo) < 0)
 		return lg_error_set_git(LG_ERROR, "cannot walk the history");
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	git_revwalk_add_hide_cb(walk, walk_guard_cb, &guard);
+	/* A push may name one commit for many refs: each is given once. */
+	lg_oidmap_init(&given);
 	for (i = 0; i < ntips; i++) {
+		if (lg_oidmap_get(&given, &tips[i], &dup))
+			continue;
+		lg_oidmap_put(&given, &tips[i], i);
 		if (git_revwalk_push(walk, &tips[i]) < 0) {
 			err = lg_error_set_git(LG_ENOTFOUND, "cannot walk from a pushed commit");
 			goto done;
 		}
 	}
+	lg_oidmap_clear(&given);
 	for (i = 0; i < nknown; i++) {
+		if (lg_oidmap_get(&given, &known[i], &dup))
+			continue;
+		lg_oidmap_put(&given, &known[i], i);
 		if (git_revwalk_hide(walk, &known[i]) < 0) {
 			err = lg_error_set_git(LG_ENOTFOUND, "cannot read the commit of a protected ref");
 			goto done;
@@ -405,6 +415,7 @@ static int collect_revwalk(struct lg_commitset *s, git_repository *repo, const g
 	if (rc != GIT_ITEROVER)
 		err = lg_error_set_git(LG_ERROR, "history walk failed");
 done:
+	lg_oidmap_release(&given);
 	git_revwalk_free(walk);
 	return err;
 }

@@ -5,9 +5,10 @@
  * parent's trees are mostly ones an earlier commit of the walk opened as
  * its new side (the previous commit's root, a directory changed a few
  * commits ago), so keeping recent trees spares inflating them again.
- * libgit2's own object cache is switched off (repo.c): bounded small for
- * memory it evicts in hash order, missed four lookups in ten in a history
- * import, and its eviction scans cost more than the reads it saved.
+ * libgit2's own object cache does not hold trees (repo.c): bounded small
+ * for memory it evicted them in hash order, missed four lookups in ten in
+ * a history import, and its eviction scans cost more than the reads it
+ * saved.
  *
  * The memo keeps at most LG_TREEMEMO_TREES trees and LG_TREEMEMO_ENTRIES
  * tree entries (a parsed tree's size), replacing the oldest first; a
