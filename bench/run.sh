@@ -63,7 +63,6 @@ zero=0000000000000000000000000000000000000000
 
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 # make_repo NAME COMMITS REFS: a bare repository with genrepo's history.
 make_repo() {
@@ -102,7 +101,13 @@ scenario_b() {
 	found=$(sed -n 's/.*checked [0-9]* commits\{0,1\} and \([0-9]*\) findings\{0,1\}.*/\1/p' "$work/$name.err")
 	exp_ln=$(awk '$1 == "linkname" { print $2 }' "$work/$name.expect")
 	exp_fl=$(awk '$1 == "flags" { print $2 }' "$work/$name.expect")
-	echo "$n $(median <"$work/b.lg") $(median <"$work/b.base") $(median <"$work/b.floor") ${rss:-?} ${found:-0} $((exp_ln + exp_fl))"
+	# Ratios are taken run by run (the three commands of one run are
+	# measured back to back) and their median reported: a shared machine's
+	# speed drifts between runs more than within one.
+	vs_base=$(paste "$work/b.base" "$work/b.lg" | awk '$2 > 0 { printf "%.4f\n", $1 / $2 }' | median)
+	vs_floor=$(paste "$work/b.lg" "$work/b.floor" | awk '$2 > 0 { printf "%.4f\n", $1 / $2 }' | median)
+	echo "$n $(median <"$work/b.lg") $(median <"$work/b.base") $(median <"$work/b.floor") ${rss:-?} ${found:-0}" \
+		"$((exp_ln + exp_fl)) $vs_base $vs_floor"
 }
 
 # Scenario A with R refs: prints "R linkgate_ms noop_ms added_ms".
@@ -137,11 +142,14 @@ scenario_a() {
 			t1=$(now_ms); echo $((t1 - t0)) >>"$work/a.$which"
 		done
 	done
-	local lg noop hlg hnoop
+	local lg noop hlg hnoop added hadded
 	lg=$(median <"$work/a.lg"); noop=$(median <"$work/a.noop")
 	hlg=$(median <"$work/a.hook.lg"); hnoop=$(median <"$work/a.hook.noop")
-	echo "$refs $lg $noop $(awk -v a="$lg" -v b="$noop" 'BEGIN { printf "%.1f", a - b }')" \
-		"$(awk -v a="$hlg" -v b="$hnoop" 'BEGIN { printf "%.1f %.1f %.1f", a / 1000, b / 1000, (a - b) / 1000 }')"
+	# Differences run by run (the two pushes of one run are back to back).
+	added=$(paste "$work/a.lg" "$work/a.noop" | awk '{ print $1 - $2 }' | median)
+	hadded=$(paste "$work/a.hook.lg" "$work/a.hook.noop" | awk '{ print $1 - $2 }' | median)
+	echo "$refs $lg $noop $added" \
+		"$(awk -v a="$hlg" -v b="$hnoop" -v d="$hadded" 'BEGIN { printf "%.1f %.1f %.1f", a / 1000, b / 1000, d / 1000 }')"
 }
 
 # timed_hook NAME COMMAND: a pre-receive hook that runs COMMAND on its input
@@ -159,18 +167,18 @@ fi
 
 echo
 echo "## B: history import, density $density (C: peak RSS)"
-echo "| commits | linkgate ms | git log -p \| grep ms | floor (cat-file) ms | vs baseline | vs floor | peak RSS KiB | findings | expected |"
+echo "| commits | linkgate ms | git log -p \| grep ms | floor (cat-file) ms | vs baseline (per run) | vs floor (per run) | peak RSS KiB | findings | expected |"
 echo "|---|---|---|---|---|---|---|---|---|"
 status=0
 for n in $b_sizes; do
 	set -- $(scenario_b "$n")
-	echo "| $1 | $2 | $3 | $4 | $(ratio "$3" "$2")x faster | $(ratio "$2" "$4")x | $5 | $6 | $7 |"
+	echo "| $1 | $2 | $3 | $4 | $(printf %.2f "$8")x faster | $(printf %.2f "$9")x | $5 | $6 | $7 |"
 	[ "$6" = "$7" ] || { echo "bench: findings $6 differ from the independent count $7" >&2; status=1; }
 done
 
 echo
 echo "## A: normal push (3 Go files) into $a_commits commits"
-echo "| refs | linkgate push ms | no-op hook push ms | added ms | linkgate hook ms | no-op hook ms | hook difference ms |"
+echo "| refs | linkgate push ms | no-op hook push ms | added ms (per run) | linkgate hook ms | no-op hook ms | hook difference ms (per run) |"
 echo "|---|---|---|---|---|---|---|"
 for r in $a_refs; do
 	set -- $(scenario_a "$r" "$a_commits")
