@@ -85,30 +85,31 @@ test_expect_success 'dropping the unsafe import judges the directive again' '
 	expect_grep "linkname.unsafe-import" "$ERR"
 '
 
-test_expect_success 'a signed-off merge covers the commits it merges' '
-	git fetch -q && git checkout -q -b feat origin/main &&
-	compliant_go | sed -e "s/fastrand/fastrand2/g" | write_file rand2/r.go &&
-	git add -A && git commit -q -m "second linkname
+# merge_feature N: a feature branch adding linkname fastrandN (its commit
+# names an issue but carries no sign-off), merged with --no-ff into a new
+# branch from origin/main, which is checked out.
+merge_feature() {
+	git fetch -q && git checkout -q -b "feat$1" origin/main &&
+	compliant_go | sed -e "s/fastrand/fastrand$1/g" | write_file "rand$1/r.go" &&
+	git add -A && git commit -q -m "linkname $1
 
-Issue: PLAT-124" &&
-	git checkout -q -b integ origin/main &&
-	git merge -q --no-ff --no-edit feat &&
+Issue: PLAT-12$1" &&
+	git checkout -q -b "integ$1" origin/main &&
+	git merge -q --no-ff --no-edit "feat$1"
+}
+
+test_expect_success 'a signed-off merge covers the commits it merges' '
+	merge_feature 2 &&
 	push origin HEAD:main && expect_push_rejected &&
 	expect_grep "linkname.signoff" "$ERR" &&
-	git commit -q --amend -m "Merge feat
+	git commit -q --amend -m "Merge feat2
 
 Platform-Signoff: Pat Platform <pat@example.com>" &&
 	push origin HEAD:main && expect_push_accepted
 '
 
 test_expect_success 'a sign-off whose key is written in another case still covers (keys are case-insensitive)' '
-	git fetch -q && git checkout -q -b feat3 origin/main &&
-	compliant_go | sed -e "s/fastrand/fastrand3/g" | write_file rand3/r.go &&
-	git add -A && git commit -q -m "third linkname
-
-Issue: PLAT-125" &&
-	git checkout -q -b integ3 origin/main &&
-	git merge -q --no-ff --no-edit feat3 &&
+	merge_feature 3 &&
 	git commit -q --amend -m "Merge feat3
 
 platform-SIGNOFF: Pat Platform <pat@example.com>" &&
