@@ -96,8 +96,10 @@ scenario_b() {
 		git --git-dir="$src" cat-file --batch <"$work/$name.blobs" >/dev/null
 		t1=$(now_ms); echo $((t1 - t0)) >>"$work/b.floor"
 	done
-	rss=$(cd "$imp" && /usr/bin/env time -f %M "$linkgate" pre-receive --config "$work/linkgate.yml" \
-		<"$work/$name.in" 2>&1 >/dev/null | tail -n 1)
+	# Peak RSS (VmHWM) of the hook process, as the hook itself reports it
+	# with LINKGATE_DEBUG (getrusage; its child processes are apart).
+	rss=$(cd "$imp" && LINKGATE_DEBUG=1 "$linkgate" pre-receive --config "$work/linkgate.yml" \
+		<"$work/$name.in" 2>&1 >/dev/null | sed -n 's/^linkgate: debug: peak RSS \([0-9]*\) KiB.*/\1/p')
 	found=$(sed -n 's/.*checked [0-9]* commits\{0,1\} and \([0-9]*\) findings\{0,1\}.*/\1/p' "$work/$name.err")
 	exp_ln=$(awk '$1 == "linkname" { print $2 }' "$work/$name.expect")
 	exp_fl=$(awk '$1 == "flags" { print $2 }' "$work/$name.expect")
