@@ -5,14 +5,14 @@
 struct memo_slot {
 	git_oid id;
 	git_tree *tree;         /* NULL: free */
-	size_t entries;
+	size_t bytes;           /* tree_bytes() */
 };
 
 struct lg_treememo {
 	git_repository *repo;
 	struct memo_slot v[LG_TREEMEMO_TREES];
 	size_t next;            /* the slot to replace next: the oldest */
-	size_t entries;         /* in all kept trees */
+	size_t bytes;           /* of all kept trees */
 	struct lg_oidmap index; /* id -> slot; a replaced id stays until the rebuild */
 };
 
@@ -37,9 +37,21 @@ void lg_treememo_free(struct lg_treememo *m)
 	free(m);
 }
 
-/* Frees the oldest trees until n more entries fit; leaves m->next at a
+/* What a parsed tree holds in memory: libgit2 keeps the raw object (per
+ * entry a mode, the name, a NUL and the id) and an entry array beside it.
+ * Names are what can make a tree large: a name may be 64 KiB long. */
+static size_t tree_bytes(const git_tree *tree)
+{
+	size_t n = git_tree_entrycount(tree), i, bytes = 0;
+
+	for (i = 0; i < n; i++)
+		bytes += strlen(git_tree_entry_name(git_tree_entry_byindex(tree, i))) + 64;
+	return bytes;
+}
+
+/* Frees the oldest trees until size more bytes fit; leaves m->next at a
  * free slot. */
-static void make_room(struct lg_treememo *m, size_t n)
+static void make_room(struct lg_treememo *m, size_t size)
 {
 	size_t i;
 
@@ -47,11 +59,11 @@ static void make_room(struct lg_treememo *m, size_t n)
 		struct memo_slot *e = &m->v[m->next];
 
 		if (e->tree) {
-			m->entries -= e->entries;
+			m->bytes -= e->bytes;
 			git_tree_free(e->tree);
 			e->tree = NULL;
 		}
-		if (m->entries + n <= LG_TREEMEMO_ENTRIES)
+		if (m->bytes + size <= LG_TREEMEMO_BYTES)
 			return;
 		m->next = (m->next + 1) % LG_TREEMEMO_TREES;
 	}
@@ -59,12 +71,12 @@ static void make_room(struct lg_treememo *m, size_t n)
 
 static void keep(struct lg_treememo *m, const git_oid *id, git_tree *tree)
 {
-	size_t n = git_tree_entrycount(tree), i;
+	size_t size = tree_bytes(tree), i;
 	struct memo_slot *e;
 
-	if (n > LG_TREEMEMO_ENTRIES / 4)
+	if (size > LG_TREEMEMO_BYTES / 4)
 		return;
-	make_room(m, n);
+	make_room(m, size);
 	e = &m->v[m->next];
 	if (git_tree_dup(&e->tree, tree) < 0) {
 		e->tree = NULL;
@@ -72,8 +84,8 @@ static void keep(struct lg_treememo *m, const git_oid *id, git_tree *tree)
 		return; /* only not kept */
 	}
 	e->id = *id;
-	e->entries = n;
-	m->entries += n;
+	e->bytes = size;
+	m->bytes += size;
 	if (m->index.n >= 4 * LG_TREEMEMO_TREES) {
 		/* Drop the ids of replaced trees. */
 		lg_oidmap_clear(&m->index);
@@ -85,6 +97,11 @@ static void keep(struct lg_treememo *m, const git_oid *id, git_tree *tree)
 		lg_oidmap_put(&m->index, id, m->next);
 	}
 	m->next = (m->next + 1) % LG_TREEMEMO_TREES;
+}
+
+size_t lg_treememo_bytes(const struct lg_treememo *m)
+{
+	return m->bytes;
 }
 
 int lg_treememo_open(git_tree **out, struct lg_treememo *m, const git_oid *id)

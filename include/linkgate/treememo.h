@@ -10,9 +10,12 @@
  * a history import, and its eviction scans cost more than the reads it
  * saved.
  *
- * The memo keeps at most LG_TREEMEMO_TREES trees and LG_TREEMEMO_ENTRIES
- * tree entries (a parsed tree's size), replacing the oldest first; a
- * directory of more than a quarter of the entry budget is never kept.
+ * The memo keeps at most LG_TREEMEMO_TREES trees and LG_TREEMEMO_BYTES of
+ * them (a parsed tree's size is mostly its names, 64 bytes an entry
+ * besides), replacing the oldest first; a tree of more than a quarter of
+ * the byte budget is never kept. Bytes, not entries: names may be 64 KiB
+ * long, and a small, compressible push of such trees must not make the
+ * hook hold gigabytes.
  */
 #ifndef LINKGATE_TREEMEMO_H
 #define LINKGATE_TREEMEMO_H
@@ -22,7 +25,7 @@
 #include <git2.h>
 
 #define LG_TREEMEMO_TREES 1024
-#define LG_TREEMEMO_ENTRIES 65536
+#define LG_TREEMEMO_BYTES (8u << 20)
 
 struct lg_treememo;
 
@@ -32,6 +35,9 @@ void lg_treememo_free(struct lg_treememo *m);
 /* Opens tree id, from the memo when it is there; the caller frees *out.
  * Returns 0 or libgit2's negative code (its error is set). */
 int lg_treememo_open(git_tree **out, struct lg_treememo *m, const git_oid *id);
+
+/* The bytes the kept trees hold, as the budget counts them. */
+size_t lg_treememo_bytes(const struct lg_treememo *m);
 
 /* git_tree_entry_bypath() with the trees on the way opened through the
  * memo (m NULL: libgit2's own). *out is owned by the caller; a missing

@@ -95,18 +95,64 @@ static void test_open_many(void)
 	free(ids);
 }
 
+/* A tree of count entries whose names are len bytes long. */
+static git_oid long_names_tree(unsigned count, size_t len)
+{
+	git_treebuilder *tb = NULL;
+	char *name = malloc(len + 1);
+	git_oid id;
+	unsigned i;
+
+	git_treebuilder_new(&tb, repo, NULL);
+	memset(name, 'n', len);
+	name[len] = '\0';
+	for (i = 0; i < count; i++) {
+		snprintf(name, len + 1, "%08u", i);
+		name[8] = 'n';
+		git_treebuilder_insert(NULL, tb, name, &blob, GIT_FILEMODE_BLOB);
+	}
+	git_treebuilder_write(&id, tb);
+	git_treebuilder_free(tb);
+	free(name);
+	return id;
+}
+
 static void test_large_tree(void)
 {
 	struct lg_treememo *m = lg_treememo_new(repo);
-	git_oid big = flat_tree(99999, LG_TREEMEMO_ENTRIES / 4 + 1);
+	/* Over a quarter of the byte budget in names alone. */
+	unsigned count = 64;
+	size_t len = LG_TREEMEMO_BYTES / 4 / count + 1;
+	git_oid big = long_names_tree(count, len), small[40];
 	git_tree *a = NULL, *b = NULL;
+	unsigned i, bad = 0;
 
-	tap_ok(lg_treememo_open(&a, m, &big) == 0 && lg_treememo_open(&b, m, &big) == 0 && a && b &&
+	tap_ok(lg_treememo_open(&a, m, &big) == 0 && lg_treememo_open(&b, m, &big) == 0 && a && b && a != b &&
 		       !git_oid_cmp(git_tree_id(a), &big) && !git_oid_cmp(git_tree_id(b), &big) &&
-		       git_tree_entrycount(b) == LG_TREEMEMO_ENTRIES / 4 + 2,
-	       "a directory too large to keep is still opened, each time");
+		       git_tree_entrycount(b) == count && lg_treememo_bytes(m) == 0,
+	       "a tree over a quarter of the byte budget is opened each time, never kept");
 	git_tree_free(a);
 	git_tree_free(b);
+	/* Trees of about 1 MiB of names each: the memo keeps some, never more than
+	 * its budget, and still hands back each one asked for. */
+	for (i = 0; i < 40; i++) {
+		git_tree *t = NULL;
+
+		small[i] = long_names_tree(16 + i, 60000);
+		if (lg_treememo_open(&t, m, &small[i]) < 0 || git_oid_cmp(git_tree_id(t), &small[i]) ||
+		    lg_treememo_bytes(m) > LG_TREEMEMO_BYTES || lg_treememo_bytes(m) == 0)
+			bad++;
+		git_tree_free(t);
+	}
+	for (i = 0; i < 40; i++) {
+		git_tree *t = NULL;
+
+		if (lg_treememo_open(&t, m, &small[i]) < 0 || git_oid_cmp(git_tree_id(t), &small[i]) ||
+		    git_tree_entrycount(t) != 16 + i)
+			bad++;
+		git_tree_free(t);
+	}
+	tap_is_int(bad, 0, "trees of long names come back as asked, the memo within its byte budget");
 	lg_treememo_free(m);
 }
 
