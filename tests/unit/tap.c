@@ -1,6 +1,8 @@
 /* tap.c — see tap.h. */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "tap.h"
 
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,4 +72,18 @@ int tap_done(void)
 {
 	printf("1..%d\n", count);
 	return failed ? 1 : 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void tap_remove_dir(const char *dir)
+{
+	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		tap_diag("could not remove %s", dir);
 }

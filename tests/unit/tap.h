@@ -16,6 +16,9 @@ bool tap_ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 bool tap_is_str(const char *got, const char *want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 bool tap_is_int(long long got, long long want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Removes a test's temporary directory and all it holds (a diagnostic when
+ * it cannot). */
+void tap_remove_dir(const char *dir);
 int tap_done(void);
 
 #endif

@@ -555,12 +555,6 @@ int main(void)
 	test_metrics();
 	test_config();
 	lg_commit_info_release(&commit1);
-	{
-		char *cmd = lg_xasprintf("rm -rf '%s'", tmpdir);
-
-		if (system(cmd) != 0)
-			tap_diag("could not remove %s", tmpdir);
-		free(cmd);
-	}
+	tap_remove_dir(tmpdir);
 	return tap_done();
 }

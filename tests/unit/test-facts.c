@@ -913,15 +913,6 @@ static void test_yaml(void)
 	       "which files are CI files");
 }
 
-static void rm_rf(const char *path)
-{
-	char *cmd = lg_xasprintf("rm -rf '%s'", path);
-
-	if (system(cmd) != 0)
-		tap_diag("cannot remove %s", path);
-	free(cmd);
-}
-
 int main(void)
 {
 	const char *builddir = getenv("LG_BUILDDIR");
@@ -942,7 +933,7 @@ int main(void)
 	test_yaml();
 	test_fixtures();
 	test_hostile();
-	rm_rf(tmp_root);
+	tap_remove_dir(tmp_root);
 	free(tmpl);
 	return tap_done();
 }

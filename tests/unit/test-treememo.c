@@ -200,7 +200,6 @@ static void test_bypath(void)
 int main(void)
 {
 	char dir[] = "/tmp/lg-treememo.XXXXXX";
-	char *cmd;
 
 	lg_repo_global_init(false);
 	if (!mkdtemp(dir) || git_repository_init(&repo, dir, 1) < 0) {
@@ -212,9 +211,6 @@ int main(void)
 	test_large_tree();
 	test_bypath();
 	git_repository_free(repo);
-	cmd = lg_xasprintf("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		tap_diag("could not remove %s", dir);
-	free(cmd);
+	tap_remove_dir(dir);
 	return tap_done();
 }

@@ -84,7 +84,6 @@ int main(void)
 	git_treebuilder *tb = NULL;
 	git_oid orphan;
 	unsigned h, bad = 0, walks = 0;
-	char *cmd;
 
 	lg_repo_global_init(false);
 	if (!mkdtemp(dir) || git_repository_init(&repo, dir, 1) < 0 || git_repository_odb(&odb, repo) < 0) {
@@ -144,9 +143,6 @@ int main(void)
 	       walks);
 	git_odb_free(odb);
 	git_repository_free(repo);
-	cmd = lg_xasprintf("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		tap_diag("could not remove %s", dir);
-	free(cmd);
+	tap_remove_dir(dir);
 	return tap_done();
 }
