@@ -107,6 +107,11 @@ int lg_added_new(struct lg_added **out, git_repository *repo, const struct lg_co
 	return 0;
 }
 
+struct lg_treememo *lg_added_trees(struct lg_added *a)
+{
+	return a->trees;
+}
+
 void lg_added_free(struct lg_added *a)
 {
 	size_t i;

@@ -35,6 +35,7 @@ struct lg_facts {
 	const struct lg_config *cfg;
 	struct lg_gosrc *gosrc;
 	struct lg_treememo *trees;
+	struct lg_treememo *own_trees; /* trees, when not borrowed */
 	struct lg_oidmap index;
 	struct go_blob **blobs;
 	size_t nblobs, alloc;
@@ -62,7 +63,8 @@ struct tctx {
 	size_t ndfiles, dfiles_alloc;
 };
 
-int lg_facts_new(struct lg_facts **out, git_repository *repo, const struct lg_config *cfg)
+int lg_facts_new(struct lg_facts **out, git_repository *repo, const struct lg_config *cfg,
+		 struct lg_treememo *trees)
 {
 	struct lg_facts *fx = lg_xcalloc(1, sizeof(*fx));
 	int err;
@@ -71,7 +73,7 @@ int lg_facts_new(struct lg_facts **out, git_repository *repo, const struct lg_co
 	fx->repo = repo;
 	fx->cfg = cfg;
 	lg_oidmap_init(&fx->index);
-	fx->trees = lg_treememo_new(repo);
+	fx->trees = trees ? trees : (fx->own_trees = lg_treememo_new(repo));
 	if (cfg->go_source.n && (err = lg_gosrc_new(&fx->gosrc, &cfg->go_source)) < 0) {
 		lg_facts_free(fx);
 		return err;
@@ -94,7 +96,7 @@ void lg_facts_free(struct lg_facts *fx)
 	free(fx->blobs);
 	lg_oidmap_release(&fx->index);
 	lg_gosrc_free(fx->gosrc);
-	lg_treememo_free(fx->trees);
+	lg_treememo_free(fx->own_trees);
 	free(fx);
 }
 

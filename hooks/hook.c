@@ -110,6 +110,7 @@ void lg_run_release(struct lg_run *r)
 struct detect_ctx {
 	struct lg_run *r;
 	struct lg_facts *fx;    /* created with the first finding */
+	struct lg_added *a;     /* detection; its tree memo is shared */
 };
 
 static int facts_window(void *ctx, struct lg_findings *out, size_t from)
@@ -118,22 +119,21 @@ static int facts_window(void *ctx, struct lg_findings *out, size_t from)
 	struct lg_findings part = { out->v + from, out->n - from, 0 };
 	int err;
 
-	if (!d->fx && (err = lg_facts_new(&d->fx, d->r->repo, d->r->cfg)) < 0)
+	if (!d->fx && (err = lg_facts_new(&d->fx, d->r->repo, d->r->cfg, lg_added_trees(d->a))) < 0)
 		return err;
 	return lg_facts_fill(d->fx, &part);
 }
 
 static int detect(struct lg_run *r)
 {
-	struct detect_ctx d = { r, NULL };
-	struct lg_added *a = NULL;
+	struct detect_ctx d = { r, NULL, NULL };
 	int err;
 
-	if ((err = lg_added_new(&a, r->repo, r->cfg)) < 0)
+	if ((err = lg_added_new(&d.a, r->repo, r->cfg)) < 0)
 		return err;
-	err = lg_added_run(a, &r->findings, &r->set, r->cfg->limits.max_findings, facts_window, &d);
-	lg_added_free(a);
-	lg_facts_free(d.fx);
+	err = lg_added_run(d.a, &r->findings, &r->set, r->cfg->limits.max_findings, facts_window, &d);
+	lg_facts_free(d.fx); /* before the memo it borrows */
+	lg_added_free(d.a);
 	return err;
 }
 

@@ -383,7 +383,7 @@ int lg_scan_run(struct lg_scan *s, git_repository *repo, const struct lg_config 
 	}
 	if (s->findings.n)
 		qsort(s->findings.v, s->findings.n, sizeof(*s->findings.v), cmp_findings);
-	if ((err = lg_facts_new(&fx, repo, cfg)) < 0 ||
+	if ((err = lg_facts_new(&fx, repo, cfg, NULL)) < 0 ||
 	    (err = lg_facts_fill_tree(fx, tree, s->findings.v, s->findings.n)) < 0)
 		goto done;
 	if (o->blame && s->findings.n) {

@@ -31,6 +31,8 @@ struct lg_added;
 /* repo and cfg are borrowed and must outlive the object. */
 int lg_added_new(struct lg_added **out, git_repository *repo, const struct lg_config *cfg);
 void lg_added_free(struct lg_added *a);
+/* The memo of the trees detection opened, for later stages to share. */
+struct lg_treememo *lg_added_trees(struct lg_added *a);
 
 /* Called after each window of commits is decided, with the findings it
  * added (out->v[from..out->n)), while the blob reader still works on the

@@ -18,14 +18,19 @@
 #include "linkgate/common.h"
 #include "linkgate/config.h"
 #include "linkgate/finding.h"
+#include "linkgate/treememo.h"
 
 #include <git2.h>
 
 struct lg_facts;
 
-/* repo and cfg are borrowed. Opens the go_source trees: returns 0 or
- * LG_ECONFIG when one is not a usable tree. */
-int lg_facts_new(struct lg_facts **out, git_repository *repo, const struct lg_config *cfg);
+/* repo and cfg are borrowed; so is trees, the memo of recently opened
+ * trees to share (a hook shares detection's, which has just opened the
+ * trees of the commits with findings), or NULL for one of its own. Opens
+ * the go_source trees: returns 0 or LG_ECONFIG when one is not a usable
+ * tree. */
+int lg_facts_new(struct lg_facts **out, git_repository *repo, const struct lg_config *cfg,
+		 struct lg_treememo *trees);
 void lg_facts_free(struct lg_facts *fx);
 
 /* Fills the facts of v[0..n), all judged in tree. Returns 0, LG_ETIMEOUT,
